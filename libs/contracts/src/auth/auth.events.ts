@@ -1,0 +1,32 @@
+import { IsEmail, IsIn, IsString, IsUUID, MaxLength, IsArray } from 'class-validator';
+import { ALL_ROLES, type Role } from '../common/actor.js';
+import { EventData, EventEnvelopeDto } from '../common/event-envelope.js';
+
+export class UserRegisteredData {
+  @IsUUID() userId: string;
+  @IsEmail() email: string;
+  @IsString() @MaxLength(100) displayName: string;
+}
+export class UserRegisteredEvent extends EventEnvelopeDto<UserRegisteredData> {
+  static readonly VERSION = 1;
+  @EventData(() => UserRegisteredData) data: UserRegisteredData;
+}
+
+export class SessionRevokedData {
+  @IsUUID() sessionId: string;
+  @IsUUID() userId: string;
+  @IsIn(['logout', 'refresh-token-reuse', 'admin']) reason: 'logout' | 'refresh-token-reuse' | 'admin';
+}
+export class SessionRevokedEvent extends EventEnvelopeDto<SessionRevokedData> {
+  static readonly VERSION = 1;
+  @EventData(() => SessionRevokedData) data: SessionRevokedData;
+}
+
+export class RolesChangedData {
+  @IsUUID() userId: string;
+  @IsArray() @IsIn(ALL_ROLES, { each: true }) roles: Role[];
+}
+export class RolesChangedEvent extends EventEnvelopeDto<RolesChangedData> {
+  static readonly VERSION = 1;
+  @EventData(() => RolesChangedData) data: RolesChangedData;
+}

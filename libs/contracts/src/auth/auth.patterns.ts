@@ -1,0 +1,15 @@
+export const AuthRpc = {
+  register: 'auth.register',
+  login: 'auth.login',
+  refresh: 'auth.refresh',
+  logout: 'auth.logout',
+  jwks: 'auth.jwks',
+  revokeUserSessions: 'auth.sessions.revoke-user',
+  setRoles: 'auth.roles.set',
+} as const;
+
+export const AuthEvents = {
+  userRegistered: 'auth.user.registered',
+  sessionRevoked: 'auth.session.revoked',
+  rolesChanged: 'auth.roles.changed',
+} as const;

@@ -1,0 +1,46 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Actor, ALL_ROLES, type Role } from '../common/actor.js';
+
+export const PASSWORD_MIN_LENGTH = 12;
+// Bounds argon2 work per request: longer inputs would let a client buy CPU time cheaply.
+export const PASSWORD_MAX_LENGTH = 128;
+
+export class RegisterRequest {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @IsEmail() @MaxLength(254) email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH) password: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
+  @IsString() @IsNotEmpty() @MaxLength(100) displayName: string;
+}
+
+export class LoginRequest {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail() @MaxLength(254) email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString() @IsNotEmpty() @MaxLength(PASSWORD_MAX_LENGTH) password: string;
+}
+
+export class RefreshTokenRequest {
+  @ApiProperty({ description: 'Opaque refresh token from a previous token response' })
+  @IsString() @IsNotEmpty() @MaxLength(512) refreshToken: string;
+}
+
+export class JwksRequest {}
+
+export class RevokeUserSessionsRequest {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() userId: string;
+}
+
+export class SetRolesRequest {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() userId: string;
+  @ApiProperty({ enum: ALL_ROLES, isArray: true })
+  @IsArray() @ArrayMaxSize(8) @IsIn(ALL_ROLES, { each: true }) roles: Role[];
+}

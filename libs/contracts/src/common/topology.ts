@@ -1,0 +1,30 @@
+import { AuthEvents } from '../auth/auth.patterns.js';
+import { NotificationsEvents } from '../notifications/notifications.patterns.js';
+import { OrdersEvents } from '../orders/orders.patterns.js';
+
+/** The topic exchange every event is published to, with the event type as routing key. */
+export const EVENTS_EXCHANGE = 'plinth.events';
+
+/** Services that answer RPC on their durable queue `<service>.rpc`. */
+export const RpcServices = ['auth', 'users', 'orders', 'notifications'] as const;
+export type RpcService = (typeof RpcServices)[number];
+
+/**
+ * Durable, shared subscriptions: each service's queue `<service>.events` receives every event it
+ * lists, whether or not the service is running, and its replicas compete for them.
+ */
+export const DurableSubscriptions: Readonly<Record<string, readonly string[]>> = {
+  users: [AuthEvents.userRegistered],
+  notifications: [AuthEvents.userRegistered, OrdersEvents.orderCreated, OrdersEvents.orderStatusChanged],
+};
+
+/**
+ * Per-instance subscriptions: every replica gets its own exclusive, auto-delete queue, because each
+ * one must see every event (session revocations, live notifications for its own SSE clients).
+ */
+export const BroadcastSubscriptions: Readonly<Record<string, readonly string[]>> = {
+  gateway: [AuthEvents.sessionRevoked, AuthEvents.rolesChanged, NotificationsEvents.notificationCreated],
+};
+
+/** The service an RPC pattern is addressed to: its first segment (`orders.create` → `orders`). */
+export const rpcServiceOf = (pattern: string): string => pattern.slice(0, pattern.indexOf('.'));

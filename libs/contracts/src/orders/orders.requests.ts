@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested,
+} from 'class-validator';
+import { Actor } from '../common/actor.js';
+import { PageQuery } from '../common/pagination.js';
+import { OrderStatuses, type OrderStatus } from './orders.patterns.js';
+
+export const MAX_ORDER_ITEMS = 100;
+export const MAX_ITEM_QUANTITY = 1000;
+// Keeps quantity × price × items far below Number.MAX_SAFE_INTEGER, so totals stay exact integers.
+export const MAX_UNIT_PRICE = 100_000_000;
+
+export class OrderItemInput {
+  @ApiProperty({ example: 'SKU-1001', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })
+  @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/) sku: string;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_ITEM_QUANTITY, example: 2 })
+  @IsInt() @Min(1) @Max(MAX_ITEM_QUANTITY) quantity: number;
+
+  @ApiProperty({ description: 'Unit price in minor units (e.g. cents)', minimum: 0, maximum: MAX_UNIT_PRICE, example: 1999 })
+  @IsInt() @Min(0) @Max(MAX_UNIT_PRICE) unitPrice: number;
+}
+
+/** HTTP body of `POST /v1/orders`. */
+export class CreateOrderBody {
+  @ApiProperty({ description: 'ISO 4217 currency code', example: 'EUR', pattern: '^[A-Z]{3}$' })
+  @IsString() @Matches(/^[A-Z]{3}$/) currency: string;
+
+  @ApiProperty({ type: [OrderItemInput], minItems: 1, maxItems: MAX_ORDER_ITEMS })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ORDER_ITEMS) @ValidateNested({ each: true }) @Type(() => OrderItemInput)
+  items: OrderItemInput[];
+}
+
+export class CreateOrderRequest extends CreateOrderBody {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+  /** From the `Idempotency-Key` header; scoped to the actor. */
+  @IsOptional() @IsString() @Matches(/^[\x21-\x7e]{1,128}$/) idempotencyKey?: string;
+}
+
+export class GetOrderRequest {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() orderId: string;
+}
+
+/** HTTP query of `GET /v1/orders`. */
+export class ListOrdersQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: OrderStatuses })
+  @IsOptional() @IsIn(OrderStatuses) status?: OrderStatus;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Admins only: orders of this user' })
+  @IsOptional() @IsUUID() userId?: string;
+}
+
+export class ListOrdersRequest extends ListOrdersQuery {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+}
+
+export class CancelOrderRequest {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() orderId: string;
+  /** From `If-Match`; absent means "whatever the current version is", still race-safe. */
+  @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}
+
+/** HTTP body of `POST /v1/orders/:id/status` (admin). */
+export class ChangeOrderStatusBody {
+  @ApiProperty({ enum: OrderStatuses, example: 'confirmed' })
+  @IsIn(OrderStatuses) status: OrderStatus;
+}
+
+export class ChangeOrderStatusRequest extends ChangeOrderStatusBody {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() orderId: string;
+  @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}

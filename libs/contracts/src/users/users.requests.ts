@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { Actor } from '../common/actor.js';
+import { PageQuery } from '../common/pagination.js';
+
+export class GetProfileRequest {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() userId: string;
+}
+
+/** Idempotent upsert used right after registration so the profile is readable at once. */
+export class EnsureProfileRequest {
+  @IsUUID() userId: string;
+  @IsEmail() @MaxLength(254) email: string;
+  @IsString() @IsNotEmpty() @MaxLength(100) displayName: string;
+}
+
+/** HTTP body of `PATCH /v1/users/me`: only displayName may change. */
+export class UpdateProfileBody {
+  @ApiProperty({ example: 'Ada King', minLength: 1, maxLength: 100 })
+  @IsString() @IsNotEmpty() @MaxLength(100) displayName: string;
+}
+
+export class UpdateProfileRequest extends UpdateProfileBody {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() userId: string;
+}
+
+/** HTTP query of `GET /v1/users` (admin). */
+export class ListUsersQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Case-insensitive email prefix', maxLength: 254 })
+  @IsOptional() @IsString() @MaxLength(254) email?: string;
+}
+
+export class ListUsersRequest extends ListUsersQuery {
+  @ValidateNested() @Type(() => Actor) actor: Actor;
+}
