@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager, MikroORM, RequestContext } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/decorators/legacy';
+import { Injectable, type CallHandler, type ExecutionContext, type INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { firstValueFrom, of, defer } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DatabaseHealthIndicator,
+  EntityManagerContextInterceptor,
+  PersistenceModule,
+  buildOrmOptions,
+  dropDatabase,
+  ensureDatabaseExists,
+  runMigrations,
+} from '@plinth/persistence';
+import { LedgerEntry } from './fixtures/ledger-entry.entity.js';
+import { ledgerMigrations } from './fixtures/ledger-migrations.js';
+
+const serverUrl = process.env['TEST_DATABASE_SERVER_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
+const databaseUrl = `${serverUrl}/plinth_persistence_test_${randomUUID().slice(0, 8)}`;
+const persistence = { serviceName: 'persistence-test', clientUrl: databaseUrl, entities: [LedgerEntry], migrations: ledgerMigrations };
+
+const rpcContext = { getType: () => 'rpc' } as ExecutionContext;
+const handlerReturning = (work: () => Promise<unknown>): CallHandler => ({ handle: () => defer(work) });
+
+@Injectable()
+class LedgerService {
+  constructor(readonly em: EntityManager) {}
+
+  // MikroORM finds `this.em` and runs the method in a fresh fork of it.
+  @CreateRequestContext()
+  async record(label: string): Promise<EntityManager> {
+    this.em.create(LedgerEntry, { id: randomUUID(), label, amountMinor: 1 });
+    await this.em.flush();
+    return RequestContext.getEntityManager()!;
+  }
+}
+
+describe('PersistenceModule on a real database', () => {
+  let app: INestApplicationContext;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    await ensureDatabaseExists(databaseUrl);
+    const moduleRef = await Test.createTestingModule({
+      imports: [PersistenceModule.forRoot(persistence)],
+      providers: [LedgerService],
+    }).compile();
+    app = await moduleRef.init();
+    orm = app.get(MikroORM);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await dropDatabase(databaseUrl);
+  });
+
+  it('applies the explicit migrations list once and reports nothing pending afterwards', async () => {
+    expect(await runMigrations(orm)).toEqual(['20261124000000_create_ledger_entry']);
+    expect(await runMigrations(orm)).toEqual([]);
+    const tables = await orm.em.getConnection().execute<{ table_name: string }[]>(
+      "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
+    );
+    expect(tables.map((row) => row.table_name)).toEqual(['ledger_entry', 'mikro_orm_migrations']);
+  });
+
+  it('maps decorated entities with explicit types (uuid, int, json, timestamptz) without reflection', async () => {
+    const createdAt = new Date('2026-01-02T03:04:05.678Z');
+    const id = randomUUID();
+    const writer = orm.em.fork();
+    writer.create(LedgerEntry, { id, label: 'coffee', amountMinor: 450, metadata: { tags: ['x'] }, createdAt });
+    await writer.flush();
+
+    const stored = await orm.em.fork().findOneOrFail(LedgerEntry, id);
+    expect(stored).toMatchObject({ label: 'coffee', amountMinor: 450, metadata: { tags: ['x'] }, version: 1 });
+    expect(stored.createdAt).toBeInstanceOf(Date);
+    expect(stored.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');
+  });
+
+  it('refuses to use the global EntityManager outside a request context', async () => {
+    await expect(app.get(EntityManager).find(LedgerEntry, {})).rejects.toThrow(/global EntityManager/i);
+  });
+
+  it('gives every message handled through the interceptor its own EntityManager fork', async () => {
+    const interceptor = new EntityManagerContextInterceptor(orm);
+    const globalEm = app.get(EntityManager);
+    const seen: EntityManager[] = [];
+    const handle = () =>
+      firstValueFrom(
+        interceptor.intercept(
+          rpcContext,
+          handlerReturning(async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            seen.push(RequestContext.getEntityManager()!);
+            return globalEm.count(LedgerEntry, {});
+          }),
+        ) as ReturnType<CallHandler['handle']>,
+      );
+
+    const counts = await Promise.all([handle(), handle()]);
+
+    expect(counts.every((count) => typeof count === 'number')).toBe(true);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(seen[0]).not.toBe(orm.em);
+  });
+
+  it('leaves HTTP handlers to the MikroORM request middleware', async () => {
+    const interceptor = new EntityManagerContextInterceptor(orm);
+    const httpContext = { getType: () => 'http' } as ExecutionContext;
+    const result = await firstValueFrom(interceptor.intercept(httpContext, { handle: () => of(RequestContext.getEntityManager()) }));
+    expect(result).toBeUndefined();
+  });
+
+  it('runs @CreateRequestContext methods in a fresh fork of the injected EntityManager', async () => {
+    const service = app.get(LedgerService);
+    const first = await service.record('a');
+    const second = await service.record('b');
+    expect(first).not.toBe(second);
+    expect(first).not.toBe(orm.em);
+  });
+
+  it('reports the database up while it answers', async () => {
+    const result = await app.get(DatabaseHealthIndicator).isHealthy();
+    expect(result.database.status).toBe('up');
+  });
+});
+
+describe('runMigrations with several replicas starting at once', () => {
+  const url = `${serverUrl}/plinth_persistence_test_${randomUUID().slice(0, 8)}`;
+  afterAll(() => dropDatabase(url));
+
+  it('applies each migration exactly once', async () => {
+    await ensureDatabaseExists(url);
+    const replicas = await Promise.all(
+      [1, 2, 3].map(() => MikroORM.init(buildOrmOptions({ ...persistence, clientUrl: url }))),
+    );
+    try {
+      const applied = await Promise.all(replicas.map((replica) => runMigrations(replica)));
+      expect(applied.flat()).toEqual(['20261124000000_create_ledger_entry']);
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.close()));
+    }
+  });
+});
+
+describe('ensureDatabaseExists', () => {
+  const url = `${serverUrl}/plinth_persistence_test_${randomUUID().slice(0, 8)}`;
+  afterAll(() => dropDatabase(url));
+
+  it('creates a missing database once even when called concurrently', async () => {
+    await Promise.all([ensureDatabaseExists(url), ensureDatabaseExists(url), ensureDatabaseExists(url)]);
+    const orm = await MikroORM.init(buildOrmOptions({ ...persistence, clientUrl: url, entities: [] }));
+    try {
+      const rows = await orm.em.getConnection().execute<{ name: string }[]>('select current_database() as name');
+      expect(rows[0]?.name).toBe(new URL(url).pathname.slice(1));
+    } finally {
+      await orm.close();
+    }
+  });
+});
+
+describe('a service whose database does not exist', () => {
+  const missing = `${serverUrl}/plinth_persistence_test_missing_${randomUUID().slice(0, 8)}`;
+
+  it('fails runMigrations naming the database instead of creating it', async () => {
+    const orm = await MikroORM.init(buildOrmOptions({ ...persistence, clientUrl: missing }));
+    try {
+      await expect(runMigrations(orm)).rejects.toThrow(/database "plinth_persistence_test_missing_\w+" does not exist/);
+    } finally {
+      await orm.close();
+    }
+  });
+
+  it('is reported down by DatabaseHealthIndicator with the reason', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [PersistenceModule.forRoot({ ...persistence, clientUrl: missing })],
+    }).compile();
+    const app = await moduleRef.init();
+    try {
+      const result = await app.get(DatabaseHealthIndicator).isHealthy();
+      expect(result.database.status).toBe('down');
+      expect(String(result.database['message'])).toMatch(/does not exist/);
+    } finally {
+      await app.close();
+    }
+  });
+});
