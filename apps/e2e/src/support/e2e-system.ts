@@ -1,0 +1,29 @@
+// One running system per spec file: all services as separate processes on their own databases and vhost.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSystem, type RunningSystem } from '@plinth/testing';
+
+export const ADMIN = { email: 'admin@example.com', password: 'e2e admin password 0001' } as const;
+
+// Outside the repo: kept after a run so a failure can be read against what each service logged.
+const LOG_DIR = '/tmp/plinth/e2e-logs';
+const SERVICES = ['gateway', 'auth', 'users', 'orders', 'notifications'] as const;
+type ServiceName = (typeof SERVICES)[number];
+
+export async function startE2eSystem(options: { env?: Record<string, string>; services?: ServiceName[] } = {}): Promise<RunningSystem> {
+  return startSystem({
+    services: options.services ? [...options.services] : undefined,
+    env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...options.env },
+  });
+}
+
+/** Writes each service's captured output to LOG_DIR/<label>-<service>.log, then stops the system. */
+export async function stopE2eSystem(system: RunningSystem | undefined, label: string, services: readonly ServiceName[] = SERVICES): Promise<void> {
+  if (!system) return;
+  try {
+    mkdirSync(LOG_DIR, { recursive: true });
+    for (const service of services) writeFileSync(join(LOG_DIR, `${label}-${service}.log`), system.logs(service));
+  } finally {
+    await system.stop();
+  }
+}
