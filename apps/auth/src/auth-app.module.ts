@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AdminSeedModule } from './admin-seed/admin-seed.module.js';
+import { CredentialsModule } from './credentials/credentials.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
+
+/** Auth's features; persistence, messaging, outbox and config come from the service bootstrap. */
+@Module({
+  imports: [SigningKeysModule, SessionsModule, CredentialsModule, AdminSeedModule],
+})
+export class AuthAppModule {}

@@ -1,0 +1,37 @@
+import { DatabaseServiceConfig } from '@plinth/service-bootstrap';
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const DAY_SECONDS = 86_400;
+
+export class AuthConfig extends DatabaseServiceConfig {
+  override PORT = 3001;
+  override DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/plinth_auth';
+
+  @Type(() => Number) @IsInt() @Min(60) @Max(3_600)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Type(() => Number) @IsInt() @Min(300) @Max(365 * DAY_SECONDS)
+  REFRESH_TOKEN_TTL_SECONDS = 30 * DAY_SECONDS;
+
+  @IsString() @IsNotEmpty()
+  JWT_ISSUER = 'plinth-auth';
+
+  @IsString() @IsNotEmpty()
+  JWT_AUDIENCE = 'plinth';
+
+  /** A new signing key replaces the current one once it is this old (checked at start and on every key-ring reload). */
+  @Type(() => Number) @IsInt() @Min(1)
+  SIGNING_KEY_ROTATION_DAYS = 30;
+
+  /** Base64 of 32 random bytes; when set, private signing keys are stored AES-256-GCM encrypted. */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SIGNING_KEY_ENCRYPTION_KEY must be base64 of exactly 32 bytes' })
+  SIGNING_KEY_ENCRYPTION_KEY?: string;
+
+  /** With ADMIN_PASSWORD: this account is ensured at start with roles [user, admin]. */
+  @IsOptional() @IsEmail()
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(12)
+  ADMIN_PASSWORD?: string;
+}

@@ -1,0 +1,38 @@
+import { ArrayType } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { Role } from '@plinth/contracts';
+import { v7 as uuidv7 } from 'uuid';
+
+/** A user's identity as auth knows it: login email, argon2id hash and roles. */
+@Entity({ tableName: 'credentials' })
+export class Credential {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  /** Always stored lower-cased (see normalizeEmail), so the unique index is case-insensitive in effect. */
+  @Property({ type: 'text', unique: 'credentials_email_unique' })
+  email: string;
+
+  @Property({ type: 'text' })
+  passwordHash: string;
+
+  /** The name given at registration, echoed in AuthResult; the users service owns the live profile. */
+  @Property({ type: 'text' })
+  displayName: string;
+
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  roles: Role[];
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  constructor(email: string, passwordHash: string, displayName: string, roles: Role[]) {
+    this.email = email;
+    this.passwordHash = passwordHash;
+    this.displayName = displayName;
+    this.roles = roles;
+  }
+}

@@ -1,0 +1,24 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { AuthRpc, LoginRequest, RegisterRequest, SetRolesRequest, type AuthenticatedUser, type AuthResult } from '@plinth/contracts';
+import { CredentialsService } from './credentials.service.js';
+
+@Controller()
+export class CredentialsHandlers {
+  constructor(private readonly credentials: CredentialsService) {}
+
+  @MessagePattern(AuthRpc.register)
+  register(@Payload() request: RegisterRequest): Promise<AuthResult> {
+    return this.credentials.register(request);
+  }
+
+  @MessagePattern(AuthRpc.login)
+  login(@Payload() request: LoginRequest): Promise<AuthResult> {
+    return this.credentials.login(request);
+  }
+
+  @MessagePattern(AuthRpc.setRoles)
+  setRoles(@Payload() request: SetRolesRequest): Promise<AuthenticatedUser> {
+    return this.credentials.setRoles(request.actor, request.userId, request.roles);
+  }
+}

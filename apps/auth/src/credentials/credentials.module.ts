@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { CredentialsHandlers } from './credentials.handlers.js';
+import { CredentialsService } from './credentials.service.js';
+import { PasswordHasher } from './password-hasher.js';
+
+@Module({
+  imports: [SessionsModule],
+  controllers: [CredentialsHandlers],
+  providers: [CredentialsService, PasswordHasher],
+  exports: [PasswordHasher],
+})
+export class CredentialsModule {}

@@ -1,0 +1,97 @@
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import {
+  ApplicationError,
+  ErrorCodes,
+  Roles,
+  type Actor,
+  type AuthenticatedUser,
+  type AuthResult,
+  type LoginRequest,
+  type RegisterRequest,
+  type Role,
+} from '@plinth/contracts';
+import { Outbox } from '@plinth/messaging';
+import { assertAdmin } from '../admin-actor.js';
+import { rolesChanged, userRegistered } from '../auth-events.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { Credential } from './credential.entity.js';
+import { toAuthenticatedUser } from './credential.mapper.js';
+import { normalizeEmail } from './normalize-email.js';
+import { PasswordHasher } from './password-hasher.js';
+
+const emailTaken = () => new ApplicationError(ErrorCodes.AUTH_EMAIL_TAKEN, 'An account with this email already exists');
+const invalidCredentials = () => new ApplicationError(ErrorCodes.AUTH_INVALID_CREDENTIALS, 'Email or password is incorrect');
+
+/** Accounts: registration, login, roles. */
+@Injectable()
+export class CredentialsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: Outbox,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  /** Credentials, first session and `auth.user.registered` commit together or not at all. */
+  async register(request: RegisterRequest): Promise<AuthResult> {
+    const email = normalizeEmail(request.email);
+    const { displayName } = request;
+    // Hash before the transaction: argon2 takes tens of milliseconds and must not hold a connection.
+    const passwordHash = await this.hasher.hash(request.password);
+    let result: AuthResult;
+    try {
+      result = await this.em.fork().transactional(async (tx) => {
+        if (await tx.count(Credential, { email })) throw emailTaken();
+        const credential = new Credential(email, passwordHash, displayName, [Roles.USER]);
+        tx.persist(credential);
+        const tokens = await this.sessions.open(tx, credential);
+        this.outbox.add(tx, userRegistered({ userId: credential.id, email, displayName }));
+        return { user: toAuthenticatedUser(credential), tokens };
+      });
+    } catch (error) {
+      // Two registrations racing past the count: the unique index decides.
+      if (error instanceof UniqueConstraintViolationException) throw emailTaken();
+      throw error;
+    }
+    this.outbox.notifyCommitted();
+    return result;
+  }
+
+  /** Unknown email and wrong password are indistinguishable, in the reply and in timing. */
+  async login(request: LoginRequest): Promise<AuthResult> {
+    const credential = await this.em.fork().findOne(Credential, { email: normalizeEmail(request.email) });
+    if (!credential) {
+      await this.hasher.verifyAgainstDummy(request.password);
+      throw invalidCredentials();
+    }
+    if (!(await this.hasher.verify(credential.passwordHash, request.password))) throw invalidCredentials();
+    const tokens = await this.em.fork().transactional((tx) => this.sessions.open(tx, credential));
+    return { user: toAuthenticatedUser(credential), tokens };
+  }
+
+  /** Admin: replaces a user's roles. Access tokens carry roles, so they apply from the user's next refresh. */
+  async setRoles(actor: Actor, userId: string, roles: Role[]): Promise<AuthenticatedUser> {
+    assertAdmin(actor);
+    // Keeps an administrator from locking themselves out, or the last admin from vanishing by accident.
+    if (actor.userId === userId) throw new ApplicationError(ErrorCodes.FORBIDDEN, 'Administrators cannot change their own roles');
+    const wanted = [...new Set(roles)];
+    let changed = false;
+    const credential = await this.em.fork().transactional(async (tx) => {
+      const found = await tx.findOne(Credential, userId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!found) throw new ApplicationError(ErrorCodes.NOT_FOUND, 'User not found');
+      changed = !sameRoles(found.roles, wanted);
+      if (changed) {
+        found.roles = wanted;
+        this.outbox.add(tx, rolesChanged({ userId, roles: wanted }));
+      }
+      return found;
+    });
+    if (changed) this.outbox.notifyCommitted();
+    return toAuthenticatedUser(credential);
+  }
+}
+
+const sameRoles = (a: readonly Role[], b: readonly Role[]): boolean =>
+  a.length === b.length && a.every((role) => b.includes(role));

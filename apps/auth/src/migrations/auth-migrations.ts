@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { AuthSchemaMigration } from './migration-2026-11-24-auth-schema.js';
+
+/** Applied in this order; append, never reorder or edit a shipped migration. */
+export const authMigrations: MigrationObject[] = [
+  { name: '2026-11-24-auth-schema', class: AuthSchemaMigration },
+];

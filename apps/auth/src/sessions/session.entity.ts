@@ -1,0 +1,39 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { SessionRevokedData } from '@plinth/contracts';
+import { v7 as uuidv7 } from 'uuid';
+
+export type RevokeReason = SessionRevokedData['reason'];
+
+/** One login: its id is the `sid` claim of every access token issued within it. */
+@Entity({ tableName: 'sessions' })
+export class Session {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @Index({ name: 'sessions_user_id_index' })
+  @Property({ type: 'uuid' })
+  userId: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  revokedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  revokeReason: RevokeReason | null = null;
+
+  constructor(userId: string, createdAt: Date) {
+    this.userId = userId;
+    this.createdAt = createdAt;
+  }
+
+  get isActive(): boolean {
+    return this.revokedAt === null;
+  }
+
+  revoke(reason: RevokeReason, now: Date): void {
+    this.revokedAt = now;
+    this.revokeReason = reason;
+  }
+}

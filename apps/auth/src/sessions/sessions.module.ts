@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module.js';
+import { SessionsHandlers } from './sessions.handlers.js';
+import { SessionsService } from './sessions.service.js';
+import { TokenIssuer } from './token-issuer.js';
+
+@Module({
+  imports: [SigningKeysModule],
+  controllers: [SessionsHandlers],
+  providers: [SessionsService, TokenIssuer],
+  exports: [SessionsService],
+})
+export class SessionsModule {}
