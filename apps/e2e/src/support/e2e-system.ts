@@ -5,6 +5,10 @@ import { startSystem, type RunningSystem } from '@plinth/testing';
 
 export const ADMIN = { email: 'admin@example.com', password: 'e2e admin password 0001' } as const;
 
+// The whole suite is one client address: the per-address limit on credential routes (60/min by
+// default) would otherwise throttle the suite's own registrations and logins.
+const E2E_ENV = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, AUTH_RATE_LIMIT_PER_MINUTE: '1000' };
+
 // Outside the repo: kept after a run so a failure can be read against what each service logged.
 const LOG_DIR = '/tmp/plinth/e2e-logs';
 const SERVICES = ['gateway', 'auth', 'users', 'orders', 'notifications'] as const;
@@ -13,7 +17,7 @@ type ServiceName = (typeof SERVICES)[number];
 export async function startE2eSystem(options: { env?: Record<string, string>; services?: ServiceName[] } = {}): Promise<RunningSystem> {
   return startSystem({
     services: options.services ? [...options.services] : undefined,
-    env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...options.env },
+    env: { ...E2E_ENV, ...options.env },
   });
 }
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Response, Test } from 'supertest';
-import type { CreateOrderBody, NotificationView, OrderView, Page, TokenPair } from '@plinth/contracts';
+import type { AccessTokenClaims, CreateOrderBody, NotificationView, OrderView, Page, TokenPair } from '@plinth/contracts';
 
 export const STRONG_PASSWORD = 'correct horse battery staple';
 
@@ -25,9 +25,9 @@ export const sampleOrder = (overrides: Partial<CreateOrderBody> = {}): CreateOrd
   ...overrides,
 });
 
-/** The `sub` claim of an access token, read without verifying it (the gateway does that). */
-export const subjectOf = (accessToken: string): string =>
-  JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sub;
+/** The claims of an access token, read without verifying it (the gateway does that). */
+export const claimsOf = (accessToken: string): AccessTokenClaims =>
+  JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'));
 
 /** The API does not pin 200 vs 201 for state-changing actions (cancel, status); both are success. */
 export const ACTION_STATUSES = [200, 201] as const;
@@ -60,7 +60,7 @@ export class PlinthApi {
     const res = await this.post('/v1/auth/register', { email, password, displayName });
     expectStatus(res, 201, `register ${email}`);
     const tokens = res.body as TokenPair;
-    return { id: subjectOf(tokens.accessToken), email, password, displayName, tokens };
+    return { id: claimsOf(tokens.accessToken).sub, email, password, displayName, tokens };
   }
 
   async login(email: string, password: string): Promise<TokenPair> {
