@@ -1,0 +1,2 @@
+export * from './inbox-message.entity.js';
+export * from './inbox.service.js';

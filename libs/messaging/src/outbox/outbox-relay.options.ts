@@ -1,0 +1,26 @@
+/** Tuning of the outbox relay; every field has a production default (see DEFAULT_OUTBOX_RELAY_OPTIONS). */
+export interface OutboxRelayOptions {
+  /** Rows locked and published per transaction. */
+  batchSize: number;
+  /** How often the relay looks for rows when nobody calls Outbox.notifyCommitted() (other replicas, missed nudges). */
+  pollIntervalMs: number;
+  /** Back-off after a failed batch: doubles from `initialMs` per consecutive failure up to `maxMs`. */
+  retryDelay: { initialMs: number; maxMs: number };
+  /** A publish that has not been confirmed by then counts as failed (the rows stay unsent and are retried). */
+  publishTimeoutMs: number;
+  /** Sent rows are kept this long (for inspection), then deleted. */
+  retentionMs: number;
+  /** How often sent rows past the retention are deleted. */
+  pruneIntervalMs: number;
+}
+
+export const DEFAULT_OUTBOX_RELAY_OPTIONS: OutboxRelayOptions = {
+  batchSize: 100,
+  pollIntervalMs: 500,
+  retryDelay: { initialMs: 100, maxMs: 5_000 },
+  publishTimeoutMs: 10_000,
+  retentionMs: 24 * 60 * 60 * 1000,
+  pruneIntervalMs: 10 * 60 * 1000,
+};
+
+export const OUTBOX_RELAY_OPTIONS = Symbol('OUTBOX_RELAY_OPTIONS');
