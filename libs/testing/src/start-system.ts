@@ -1,0 +1,133 @@
+import { ServiceProcess } from './service-process.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testInfrastructure } from './test-infrastructure.config.js';
+import { createTestVhost, type TestVhost } from './test-vhost.js';
+import { freePort } from './free-port.js';
+
+export const serviceNames = ['gateway', 'auth', 'users', 'orders', 'notifications'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+/** Services that own a database (the gateway keeps nothing). */
+const databaseServices: readonly ServiceName[] = ['auth', 'users', 'orders', 'notifications'];
+
+export interface StartSystemOptions {
+  /** Added to every service's environment (after the defaults below, so it can override them). */
+  env?: Record<string, string>;
+  /** Added to one service's environment, after `env`. */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Which services to run; default all five. */
+  services?: ServiceName[];
+  /** Per service, for /readyz after spawning; default 60 s (five Nest apps booting on two busy cores). */
+  readyTimeoutMs?: number;
+}
+
+export interface RunningSystem {
+  gatewayUrl: string;
+  urlOf(service: ServiceName): string;
+  /** The environment shared by all services (RABBITMQ_URL, LOG_FORMAT, retry delays and `options.env`). */
+  env: Record<string, string>;
+  /** The broker vhost of this system, for closeBrokerConnections(). */
+  vhost: string;
+  databaseUrlOf(service: ServiceName): string;
+  /** SIGTERM every service, then drop the databases and the vhost. Idempotent. */
+  stop(): Promise<void>;
+  /** Signals one service and waits until it has exited. */
+  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** (Re)starts one service with its original environment and port and waits for /readyz. */
+  start(service: ServiceName): Promise<void>;
+  /** Everything the service wrote to stdout/stderr (JSON lines), across restarts. */
+  logs(service: ServiceName): string;
+}
+
+const defaultEnv = (): Record<string, string> => ({
+  NODE_ENV: 'test',
+  LOG_FORMAT: 'json',
+  LOG_LEVEL: 'info',
+  // Short, so retry and dead-letter paths finish within a test's time budget.
+  EVENT_RETRY_DELAYS_MS: '200,400,800',
+  EVENT_MAX_ATTEMPTS: '4',
+  SHUTDOWN_TIMEOUT_MS: '5000',
+});
+
+// Variables a developer's shell might carry that would point a service at the wrong place.
+const stripped = ['PORT', 'DATABASE_URL', 'RABBITMQ_URL', 'NODE_OPTIONS', 'LOG_FORMAT', 'LOG_LEVEL'];
+
+/**
+ * Runs the BUILT apps as separate processes, each on a fresh database, all on one fresh vhost and
+ * free ports, and waits until every /readyz answers 200. On failure everything is torn down and the
+ * error carries the failing service's last log lines.
+ */
+export async function startSystem(options: StartSystemOptions = {}): Promise<RunningSystem> {
+  const names = options.services ?? [...serviceNames];
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const databases = new Map<ServiceName, TestDatabase>();
+  const processes = new Map<ServiceName, ServiceProcess>();
+  let vhost: TestVhost | undefined;
+
+  const teardown = async () => {
+    await Promise.all([...processes.values()].map((service) => service.stop()));
+    await Promise.allSettled([...databases.values()].map((database) => database.drop()));
+    await vhost?.drop().catch(() => undefined);
+  };
+
+  try {
+    const [createdVhost] = await Promise.all([
+      createTestVhost('system'),
+      ...names
+        .filter((name) => databaseServices.includes(name))
+        .map(async (name) => databases.set(name, await createTestDatabase(`sys_${name}`))),
+    ]);
+    vhost = createdVhost;
+    const env = { ...defaultEnv(), RABBITMQ_URL: vhost.url, ...options.env };
+    const inherited = testInfrastructure.inheritedEnv();
+    for (const key of stripped) delete inherited[key];
+
+    for (const name of names) {
+      const port = await freePort();
+      const database = databases.get(name);
+      processes.set(
+        name,
+        new ServiceProcess(name, port, {
+          ...inherited,
+          ...env,
+          PORT: String(port),
+          ...(database ? { DATABASE_URL: database.url } : {}),
+          ...options.serviceEnv?.[name],
+        }),
+      );
+    }
+    for (const service of processes.values()) service.start();
+    await Promise.all([...processes.values()].map((service) => service.waitUntilReady(readyTimeoutMs)));
+
+    const processOf = (name: ServiceName) => {
+      const service = processes.get(name);
+      if (!service) throw new Error(`${name} is not part of this system (services: ${names.join(', ')})`);
+      return service;
+    };
+    let stopped: Promise<void> | undefined;
+    return {
+      gatewayUrl: processes.get('gateway')?.url ?? '',
+      urlOf: (name) => processOf(name).url,
+      env,
+      vhost: vhost.vhost,
+      databaseUrlOf: (name) => {
+        const database = databases.get(name);
+        if (!database) throw new Error(`${name} has no database in this system`);
+        return database.url;
+      },
+      stop: () => (stopped ??= teardown()),
+      kill: async (name, signal = 'SIGTERM') => {
+        await processOf(name).stop(signal);
+      },
+      start: async (name) => {
+        const service = processOf(name);
+        service.start();
+        await service.waitUntilReady(readyTimeoutMs);
+      },
+      logs: (name) => processOf(name).logs(),
+    };
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
