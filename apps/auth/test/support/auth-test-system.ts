@@ -1,0 +1,72 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AuthEvents, AuthRpc, type AuthResult } from '@plinth/contracts';
+import { AmqpConnection, MessagingModule, RpcClient } from '@plinth/messaging';
+import { buildOrmOptions } from '@plinth/persistence';
+import { startSystem, type RunningSystem } from '@plinth/testing';
+import { authEntities } from '../../src/auth-entities.js';
+import { authMigrations } from '../../src/migrations/auth-migrations.js';
+import { EventTap } from './event-tap.js';
+
+export const ADMIN_EMAIL = 'root@plinth.test';
+export const ADMIN_PASSWORD = 'admin password of the test system';
+export const PASSWORD = 'correct horse battery staple';
+
+/**
+ * The BUILT auth app as its own process (real Postgres, real broker, own vhost), with what a test
+ * needs around it: an RPC client, a tap on every auth event, and the ORM on auth's database.
+ */
+export class AuthTestSystem {
+  private sequence = 0;
+
+  private constructor(
+    readonly system: RunningSystem,
+    private readonly client: INestApplicationContext,
+    readonly rpc: RpcClient,
+    readonly events: EventTap,
+    readonly orm: MikroORM,
+  ) {}
+
+  static async start(): Promise<AuthTestSystem> {
+    const system = await startSystem({ services: ['auth'], serviceEnv: { auth: { ADMIN_EMAIL, ADMIN_PASSWORD } } });
+    try {
+      const client = await NestFactory.createApplicationContext(
+        MessagingModule.forRoot({ serviceName: 'auth-test-client', url: system.env['RABBITMQ_URL']! }),
+        { logger: false },
+      );
+      await client.init();
+      await waitUntil(() => client.get(AmqpConnection).isConnected());
+      const events = await EventTap.open(system.env['RABBITMQ_URL']!, Object.values(AuthEvents));
+      const orm = await MikroORM.init(
+        buildOrmOptions({ serviceName: 'auth-test', clientUrl: system.databaseUrlOf('auth'), entities: authEntities, migrations: authMigrations }),
+      );
+      return new AuthTestSystem(system, client, client.get(RpcClient), events, orm);
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+  }
+
+  /** A fresh email per call, so tests never depend on each other's accounts. */
+  uniqueEmail(label: string): string {
+    return `${label}-${++this.sequence}-${Date.now()}@example.test`;
+  }
+
+  register(label: string): Promise<AuthResult> {
+    return this.rpc.send<AuthResult>(AuthRpc.register, { email: this.uniqueEmail(label), password: PASSWORD, displayName: label });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.events?.close(), this.client?.close(), this.orm?.close(true)]);
+    await this.system.stop();
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
