@@ -96,8 +96,8 @@ export class CuttableBrokerProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  restore(): Promise<void> {
-    return this.start();
+  async restore(): Promise<void> {
+    if (!this.server) await this.start();
   }
 
   async stop(): Promise<void> {
