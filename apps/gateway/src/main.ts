@@ -1,1 +1,6 @@
-export {};
+import { bootstrapService } from '@plinth/service-bootstrap';
+import { GatewayConfig } from './config.js';
+import { GatewayAppModule } from './gateway-app.module.js';
+import { configureHttp } from './http/configure-http.js';
+
+await bootstrapService({ name: 'gateway', module: GatewayAppModule, config: GatewayConfig, configureHttp });

@@ -1,0 +1,9 @@
+import type { Actor } from '@plinth/contracts';
+
+/** What a verified access token says about the caller; becomes `request.user`. */
+export interface AuthenticatedCaller extends Actor {
+  sessionId: string;
+}
+
+/** The actor sent with RPC requests: exactly `{ userId, roles }`, as services validate it strictly. */
+export const actorOf = (caller: AuthenticatedCaller): Actor => ({ userId: caller.userId, roles: [...caller.roles] });

@@ -1,0 +1,9 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Actor } from '@plinth/contracts';
+import { actorOf, type AuthenticatedCaller } from './authenticated-caller.js';
+
+/** The verified caller as the `actor` of RPC requests. Only on routes that are not @Public(). */
+export const CurrentActor = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Actor =>
+    actorOf(context.switchToHttp().getRequest<{ user: AuthenticatedCaller }>().user),
+);

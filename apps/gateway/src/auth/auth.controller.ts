@@ -1,0 +1,83 @@
+import { Body, Controller, HttpCode, HttpStatus, Logger, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  AuthRpc,
+  LoginRequest,
+  RefreshTokenRequest,
+  RegisterRequest,
+  TokenPair,
+  UsersRpc,
+  type AuthResult,
+  type EnsureProfileRequest,
+  type UserProfile,
+} from '@plinth/contracts';
+import { RpcClient } from '@plinth/messaging';
+import { Public } from '../access/access-policy.decorators.js';
+import { ApiProblems } from '../http/api-problem-responses.decorator.js';
+import { CredentialRoute } from '../http/rate-limits.js';
+import { toTokenPair } from './token-pair.mapper.js';
+
+@ApiTags('auth')
+@Public()
+@Controller('v1/auth')
+export class AuthController {
+  private readonly logger = new Logger(AuthController.name);
+
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post('register')
+  @CredentialRoute()
+  @ApiOperation({ summary: 'Create an account and sign in' })
+  @ApiCreatedResponse({ type: TokenPair })
+  @ApiProblems(400, 409, 413, 415)
+  async register(@Body() body: RegisterRequest): Promise<TokenPair> {
+    const { user, tokens } = await this.rpc.send<AuthResult>(AuthRpc.register, {
+      email: body.email,
+      password: body.password,
+      displayName: body.displayName,
+    });
+    await this.ensureProfile({ userId: user.id, email: user.email, displayName: user.displayName });
+    return toTokenPair(tokens);
+  }
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @CredentialRoute()
+  @ApiOperation({ summary: 'Exchange email and password for tokens' })
+  @ApiOkResponse({ type: TokenPair })
+  @ApiProblems(400, 401, 413, 415)
+  async login(@Body() body: LoginRequest): Promise<TokenPair> {
+    const { tokens } = await this.rpc.send<AuthResult>(AuthRpc.login, { email: body.email, password: body.password });
+    return toTokenPair(tokens);
+  }
+
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @CredentialRoute()
+  @ApiOperation({ summary: 'Rotate a refresh token into a new token pair (the old one stops working)' })
+  @ApiOkResponse({ type: TokenPair })
+  @ApiProblems(400, 401, 413, 415)
+  async refresh(@Body() body: RefreshTokenRequest): Promise<TokenPair> {
+    return toTokenPair(await this.rpc.send<TokenPair>(AuthRpc.refresh, { refreshToken: body.refreshToken }));
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'End the session of a refresh token; its access tokens stop working at once' })
+  @ApiNoContentResponse({ description: 'Session ended' })
+  @ApiProblems(400, 401, 413, 415)
+  async logout(@Body() body: RefreshTokenRequest): Promise<void> {
+    await this.rpc.send(AuthRpc.logout, { refreshToken: body.refreshToken });
+  }
+
+  // The profile also arrives through `auth.user.registered`; creating it now makes GET /v1/users/me
+  // work right after registration. The account exists either way, so a failure here must not turn a
+  // successful registration into an error the client would retry (and then get EMAIL_TAKEN).
+  private async ensureProfile(request: EnsureProfileRequest): Promise<void> {
+    try {
+      await this.rpc.send<UserProfile>(UsersRpc.ensureProfile, request);
+    } catch (error) {
+      this.logger.warn({ err: error, userId: request.userId }, 'profile not ensured after registration; the registration event will create it');
+    }
+  }
+}

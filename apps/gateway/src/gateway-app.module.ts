@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AccessModule } from './access/access.module.js';
+import { JwtAuthGuard } from './access/jwt-auth.guard.js';
+import { RolesGuard } from './access/roles.guard.js';
+import { AuthController } from './auth/auth.controller.js';
+import { GatewayConfig } from './config.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { rateLimitOptions } from './http/rate-limits.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
+import { OrdersController } from './orders/orders.controller.js';
+import { UsersController } from './users/users.controller.js';
+
+/** The public HTTP API: one controller per resource, each a thin translation to RPC. */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({ inject: [GatewayConfig], useFactory: rateLimitOptions }),
+    AccessModule,
+  ],
+  controllers: [AuthController, UsersController, OrdersController, NotificationsController],
+  providers: [
+    // Global guards run in this order: rate limit (cuts floods before any token work), then
+    // authentication (sets request.user), then the route's role requirement.
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+  ],
+})
+export class GatewayAppModule {}

@@ -1,0 +1,41 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { GatewayConfig } from '../config.js';
+import { jsonBodyOnlyMiddleware } from './json-body.middleware.js';
+import { setUpOpenApi } from './openapi.js';
+import { REQUEST_ID_HEADER, requestIdMiddleware } from './request-id.middleware.js';
+
+const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'ETag', 'Location', 'Idempotent-Replayed', 'Retry-After'];
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', REQUEST_ID_HEADER];
+
+/**
+ * The public HTTP edge: everything here runs before routing, in this order. The request id comes
+ * first so that even a refused request (CORS, too large, not JSON) is answered and logged with it.
+ */
+export const configureHttp = (app: NestExpressApplication): void => {
+  const config = app.get(GatewayConfig);
+  app.disable('x-powered-by');
+  // ETags are the order version, set explicitly; Express's body hashes would be misleading.
+  app.set('etag', false);
+  app.use(requestIdMiddleware);
+  app.use(
+    helmet({
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+      xFrameOptions: { action: 'deny' },
+      contentSecurityPolicy: {
+        // Swagger UI at /docs loads only its own scripts and styles plus inline styles; no framing at all.
+        directives: { frameAncestors: ["'none'"] },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.CORS_ORIGINS,
+    methods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+  app.use(jsonBodyOnlyMiddleware);
+  app.useBodyParser('json', { limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  setUpOpenApi(app);
+};

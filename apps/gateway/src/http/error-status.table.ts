@@ -1,0 +1,52 @@
+import { ErrorCodes } from '@plinth/contracts';
+
+export interface ErrorStatus {
+  status: number;
+  title: string;
+}
+
+// The one place where a stable error code becomes an HTTP status. A code missing here is a 500
+// with a generic detail: a service must never be able to choose an HTTP status by inventing codes.
+const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
+  [ErrorCodes.VALIDATION_FAILED]: { status: 400, title: 'Validation failed' },
+  [ErrorCodes.UNAUTHENTICATED]: { status: 401, title: 'Authentication required' },
+  [ErrorCodes.AUTH_INVALID_CREDENTIALS]: { status: 401, title: 'Invalid credentials' },
+  [ErrorCodes.AUTH_INVALID_REFRESH_TOKEN]: { status: 401, title: 'Invalid refresh token' },
+  [ErrorCodes.AUTH_SESSION_REVOKED]: { status: 401, title: 'Session revoked' },
+  [ErrorCodes.FORBIDDEN]: { status: 403, title: 'Forbidden' },
+  [ErrorCodes.NOT_FOUND]: { status: 404, title: 'Not found' },
+  [ErrorCodes.USERS_NOT_FOUND]: { status: 404, title: 'User not found' },
+  [ErrorCodes.ORDERS_NOT_FOUND]: { status: 404, title: 'Order not found' },
+  [ErrorCodes.NOTIFICATIONS_NOT_FOUND]: { status: 404, title: 'Notification not found' },
+  [ErrorCodes.CONFLICT]: { status: 409, title: 'Conflict' },
+  [ErrorCodes.AUTH_EMAIL_TAKEN]: { status: 409, title: 'Email already registered' },
+  [ErrorCodes.ORDERS_ILLEGAL_TRANSITION]: { status: 409, title: 'Illegal order status transition' },
+  [ErrorCodes.ORDERS_VERSION_CONFLICT]: { status: 409, title: 'Order version conflict' },
+  [ErrorCodes.ORDERS_IDEMPOTENCY_MISMATCH]: { status: 422, title: 'Idempotency key reused with a different request' },
+  [ErrorCodes.RATE_LIMITED]: { status: 429, title: 'Too many requests' },
+  [ErrorCodes.INTERNAL]: { status: 500, title: 'Internal error' },
+  [ErrorCodes.UNKNOWN_PATTERN]: { status: 500, title: 'Internal error' },
+  [ErrorCodes.UNAVAILABLE]: { status: 503, title: 'Service unavailable' },
+  [ErrorCodes.TIMEOUT]: { status: 504, title: 'Upstream timeout' },
+};
+
+// Refusals made by the HTTP edge itself (routing, body parsing, media type); they never travel over RPC.
+export const HttpOnlyCodes = {
+  METHOD_NOT_ALLOWED: 'HTTP.METHOD_NOT_ALLOWED',
+  PAYLOAD_TOO_LARGE: 'HTTP.PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
+} as const;
+
+const HTTP_ONLY_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
+  [HttpOnlyCodes.METHOD_NOT_ALLOWED]: { status: 405, title: 'Method not allowed' },
+  [HttpOnlyCodes.PAYLOAD_TOO_LARGE]: { status: 413, title: 'Payload too large' },
+  [HttpOnlyCodes.UNSUPPORTED_MEDIA_TYPE]: { status: 415, title: 'Unsupported media type' },
+};
+
+const FALLBACK: ErrorStatus = ERROR_STATUS_TABLE[ErrorCodes.INTERNAL];
+
+export const statusOfCode = (code: string): ErrorStatus =>
+  ERROR_STATUS_TABLE[code] ?? HTTP_ONLY_STATUS_TABLE[code] ?? FALLBACK;
+
+/** Every code the table knows, for the spec that proves each maps and for the OpenAPI error catalogue. */
+export const mappedErrorCodes = (): string[] => [...Object.keys(ERROR_STATUS_TABLE), ...Object.keys(HTTP_ONLY_STATUS_TABLE)];

@@ -1,0 +1,86 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { ApplicationError, ErrorCodes, type FieldError } from '@plinth/contracts';
+import { HttpOnlyCodes, statusOfCode } from './error-status.table.js';
+import { problemTypeOf, type ProblemDetails } from './problem-details.js';
+
+interface ClassifiedError {
+  code: string;
+  message: string;
+  fieldErrors?: FieldError[];
+}
+
+// Nest and Express signal edge-level refusals with an HTTP status only; this gives each a stable code.
+const CODE_OF_HTTP_STATUS: Readonly<Record<number, string>> = {
+  [HttpStatus.BAD_REQUEST]: ErrorCodes.VALIDATION_FAILED,
+  [HttpStatus.UNAUTHORIZED]: ErrorCodes.UNAUTHENTICATED,
+  [HttpStatus.FORBIDDEN]: ErrorCodes.FORBIDDEN,
+  [HttpStatus.NOT_FOUND]: ErrorCodes.NOT_FOUND,
+  [HttpStatus.METHOD_NOT_ALLOWED]: HttpOnlyCodes.METHOD_NOT_ALLOWED,
+  [HttpStatus.CONFLICT]: ErrorCodes.CONFLICT,
+  [HttpStatus.PAYLOAD_TOO_LARGE]: HttpOnlyCodes.PAYLOAD_TOO_LARGE,
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: HttpOnlyCodes.UNSUPPORTED_MEDIA_TYPE,
+  [HttpStatus.TOO_MANY_REQUESTS]: ErrorCodes.RATE_LIMITED,
+  [HttpStatus.SERVICE_UNAVAILABLE]: ErrorCodes.UNAVAILABLE,
+  [HttpStatus.GATEWAY_TIMEOUT]: ErrorCodes.TIMEOUT,
+};
+
+// Server-side failures get a fixed sentence: the original message may name a service, a host or a query.
+const GENERIC_DETAIL: Readonly<Record<number, string>> = {
+  500: 'An unexpected error occurred. Quote the requestId when reporting it.',
+  503: 'The service is temporarily unavailable. Retry later.',
+  504: 'The request took too long to complete. Retry later.',
+};
+
+const fieldErrorsOf = (error: ApplicationError): FieldError[] | undefined => {
+  const fieldErrors = error.details?.fieldErrors;
+  return Array.isArray(fieldErrors) ? fieldErrors.map(({ field, message }) => ({ field, message })) : undefined;
+};
+
+// A ValidationPipe without our exceptionFactory reports "limit must not be less than 1" or "property
+// roles should not exist": the property path is the first word, or the name after "property".
+const fieldErrorOfMessage = (message: string): FieldError => {
+  const unknownProperty = /^property (\S+) should not exist$/.exec(message);
+  return { field: unknownProperty ? unknownProperty[1] : message.split(' ', 1)[0], message };
+};
+
+const classifyHttpException = (exception: HttpException): ClassifiedError => {
+  const code = CODE_OF_HTTP_STATUS[exception.getStatus()] ?? ErrorCodes.INTERNAL;
+  const response = exception.getResponse();
+  const message = typeof response === 'object' && response !== null && 'message' in response ? response.message : response;
+  if (Array.isArray(message)) {
+    return { code, message: 'The request is invalid.', fieldErrors: message.map(String).map(fieldErrorOfMessage) };
+  }
+  return { code, message: typeof message === 'string' ? message : exception.message };
+};
+
+const isSyntaxErrorFromBodyParser = (exception: HttpException): boolean =>
+  exception.getStatus() === HttpStatus.BAD_REQUEST && exception.cause instanceof SyntaxError;
+
+const classify = (exception: unknown): ClassifiedError => {
+  if (exception instanceof ApplicationError) {
+    return { code: exception.code, message: exception.message, fieldErrors: fieldErrorsOf(exception) };
+  }
+  if (exception instanceof HttpException) {
+    if (isSyntaxErrorFromBodyParser(exception)) return { code: ErrorCodes.VALIDATION_FAILED, message: 'The request body is not valid JSON.' };
+    return classifyHttpException(exception);
+  }
+  return { code: ErrorCodes.INTERNAL, message: '' };
+};
+
+/** Turns anything thrown while serving a request into problem details that are safe to show a client. */
+export const exceptionToProblem = (exception: unknown, context: { instance: string; requestId: string }): ProblemDetails => {
+  const { code, message, fieldErrors } = classify(exception);
+  const { status, title } = statusOfCode(code);
+  const serverSide = status >= 500;
+  const problem: ProblemDetails = {
+    type: problemTypeOf(serverSide && status === 500 ? ErrorCodes.INTERNAL : code),
+    title,
+    status,
+    detail: serverSide ? (GENERIC_DETAIL[status] ?? GENERIC_DETAIL[500]) : message || title,
+    instance: context.instance,
+    code: serverSide && status === 500 ? ErrorCodes.INTERNAL : code,
+    requestId: context.requestId,
+  };
+  if (!serverSide && fieldErrors?.length) problem.errors = fieldErrors;
+  return problem;
+};

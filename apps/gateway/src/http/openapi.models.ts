@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NotificationView, OrderView, UserProfile } from '@plinth/contracts';
+
+// Response shapes that exist only at the HTTP edge, declared as classes so OpenAPI can describe them.
+
+export class FieldErrorModel {
+  @ApiProperty({ example: 'items.0.quantity' }) field: string;
+  @ApiProperty({ example: 'quantity must not be less than 1' }) message: string;
+}
+
+export class ProblemDetailsModel {
+  @ApiProperty({ example: 'https://plinth.dev/problems/common-validation-failed' }) type: string;
+  @ApiProperty({ example: 'Validation failed' }) title: string;
+  @ApiProperty({ example: 400 }) status: number;
+  @ApiProperty({ example: 'The request is invalid.' }) detail: string;
+  @ApiProperty({ example: '/v1/orders' }) instance: string;
+  @ApiProperty({ example: 'COMMON.VALIDATION_FAILED', description: 'Stable error code; never reused for another meaning' }) code: string;
+  @ApiProperty({ example: '0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e', description: 'Echo of x-request-id' }) requestId: string;
+  @ApiPropertyOptional({ type: [FieldErrorModel], description: 'Per-field problems (validation failures only)' }) errors?: FieldErrorModel[];
+}
+
+const nextCursor = { type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' };
+
+export class OrderPageModel {
+  @ApiProperty({ type: [OrderView] }) items: OrderView[];
+  @ApiProperty(nextCursor) nextCursor: string | null;
+}
+
+export class UserProfilePageModel {
+  @ApiProperty({ type: [UserProfile] }) items: UserProfile[];
+  @ApiProperty(nextCursor) nextCursor: string | null;
+}
+
+export class NotificationPageModel {
+  @ApiProperty({ type: [NotificationView] }) items: NotificationView[];
+  @ApiProperty(nextCursor) nextCursor: string | null;
+}

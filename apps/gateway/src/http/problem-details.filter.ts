@@ -1,0 +1,39 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { throwError, type Observable } from 'rxjs';
+import type { Request, Response } from 'express';
+import { ErrorCodes } from '@plinth/contracts';
+import { GatewayConfig } from '../config.js';
+import { exceptionToProblem } from './exception-to-problem.js';
+import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
+import { requestIdOf } from './request-id.middleware.js';
+
+/** Answers every failed HTTP request with RFC 9457 problem+json; nothing else ever reaches a client. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrors');
+
+  constructor(private readonly config: GatewayConfig) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // Broadcast event handlers run in this app too; their failures belong to the transport.
+    if (host.getType() !== 'http') return throwError(() => exception);
+
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = exceptionToProblem(exception, {
+      instance: request.originalUrl.split('?', 1)[0],
+      requestId: requestIdOf(request),
+    });
+
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: problem.requestId, code: problem.code }, 'request failed');
+    }
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="plinth"');
+    if (problem.code === ErrorCodes.UNAVAILABLE) response.setHeader('Retry-After', String(this.config.RETRY_AFTER_SECONDS));
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+}

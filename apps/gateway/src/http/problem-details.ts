@@ -1,0 +1,20 @@
+import type { FieldError } from '@plinth/contracts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+// Problem types are documented per code; the URI is stable because codes are never reused.
+const PROBLEM_TYPE_BASE = 'https://plinth.dev/problems/';
+
+/** RFC 9457 problem details, extended with the stable error code and the request id. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+export const problemTypeOf = (code: string): string => PROBLEM_TYPE_BASE + code.toLowerCase().replace(/[._]/g, '-');

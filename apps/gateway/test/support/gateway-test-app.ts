@@ -1,0 +1,59 @@
+// The gateway's HTTP edge as in production (module, global pipe, configureHttp) with the two things
+// the bootstrap would provide — config and RpcClient — replaced by a fixed config and a FakeRpcClient.
+import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { AuthRpc } from '@plinth/contracts';
+import { RpcClient, validationFailedError } from '@plinth/messaging';
+import { GatewayConfig } from '../../src/config.js';
+import { GatewayAppModule } from '../../src/gateway-app.module.js';
+import { configureHttp } from '../../src/http/configure-http.js';
+import { FakeRpcClient } from './fake-rpc-client.js';
+import { createSigningKey, jwksOf, signAccessToken, TEST_AUDIENCE, TEST_ISSUER, type TestSigningKey, type TokenOptions } from './test-signing-key.js';
+
+export interface GatewayTestApp {
+  app: NestExpressApplication;
+  rpc: FakeRpcClient;
+  config: GatewayConfig;
+  key: TestSigningKey;
+  token(options?: TokenOptions): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const testConfig = (overrides: Partial<GatewayConfig> = {}): GatewayConfig =>
+  Object.assign(new GatewayConfig(), { JWT_ISSUER: TEST_ISSUER, JWT_AUDIENCE: TEST_AUDIENCE, CORS_ORIGINS: ['https://app.example.com'] }, overrides);
+
+const bootstrapStandIns = (config: GatewayConfig, rpc: FakeRpcClient): DynamicModule => {
+  @Global()
+  @Module({})
+  class BootstrapStandInModule {}
+  return {
+    module: BootstrapStandInModule,
+    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }],
+    exports: [GatewayConfig, RpcClient],
+  };
+};
+
+export const createGatewayTestApp = async (options: { config?: Partial<GatewayConfig> } = {}): Promise<GatewayTestApp> => {
+  const config = testConfig(options.config);
+  const rpc = new FakeRpcClient();
+  const key = await createSigningKey();
+  rpc.reply(AuthRpc.jwks, jwksOf(key));
+
+  const moduleRef = await Test.createTestingModule({ imports: [bootstrapStandIns(config, rpc), GatewayAppModule] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationFailedError }),
+  );
+  configureHttp(app);
+  await app.init();
+
+  return {
+    app,
+    rpc,
+    config,
+    key,
+    token: (tokenOptions) => signAccessToken(key, tokenOptions),
+    close: () => app.close(),
+  };
+};
