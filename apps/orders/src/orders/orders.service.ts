@@ -1,0 +1,183 @@
+import { OptimisticLockError, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import {
+  ApplicationError,
+  DEFAULT_PAGE_LIMIT,
+  ErrorCodes,
+  isAdmin,
+  OrderCreatedEvent,
+  OrdersEvents,
+  OrderStatusChangedEvent,
+  type Actor,
+  type CancelOrderRequest,
+  type ChangeOrderStatusRequest,
+  type CreateOrderRequest,
+  type CreateOrderResult,
+  type GetOrderRequest,
+  type ListOrdersRequest,
+  type OrderCreatedData,
+  type OrderStatus,
+  type OrderStatusChangedData,
+  type OrderView,
+  type Page,
+} from '@plinth/contracts';
+import { createEvent, Outbox } from '@plinth/messaging';
+import { decodeCursor, encodeCursor } from '@plinth/persistence';
+import { OrderIdempotencyKey } from './order-idempotency-key.entity.js';
+import { Order } from './order.entity.js';
+import { assertTransition } from './order-lifecycle.js';
+import { toOrderView } from './order.mapper.js';
+import { computeOrderTotal } from './order-total.js';
+import { createOrderRequestHash } from './request-hash.js';
+
+const SOURCE = 'orders';
+
+const notFound = (orderId: string) => new ApplicationError(ErrorCodes.ORDERS_NOT_FOUND, `Order ${orderId} not found`);
+const versionConflict = (orderId: string, details: { expectedVersion?: number; currentVersion?: number } = {}) =>
+  new ApplicationError(ErrorCodes.ORDERS_VERSION_CONFLICT, `Order ${orderId} was modified concurrently; reload and retry`, details);
+
+/**
+ * Orders use cases. Every state change and its event are flushed together (one transaction), and the
+ * relay is nudged only after the commit, so an event exists if and only if its change does.
+ */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async create(request: CreateOrderRequest): Promise<CreateOrderResult> {
+    const { actor, currency, items, idempotencyKey } = request;
+    const em = this.em.fork();
+    const order = Object.assign(new Order(), {
+      userId: actor.userId,
+      currency,
+      items: items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+      total: computeOrderTotal(items),
+    });
+    em.persist(order);
+    const requestHash = idempotencyKey === undefined ? undefined : createOrderRequestHash(request);
+    if (idempotencyKey !== undefined && requestHash !== undefined) {
+      em.persist(Object.assign(new OrderIdempotencyKey(), { userId: actor.userId, key: idempotencyKey, requestHash, order }));
+    }
+    this.outbox.add(em, this.orderCreatedEvent(order));
+    try {
+      // Insert first, look up only on conflict: a fresh key (the common case) costs no extra round trip,
+      // and the key's primary key lets exactly one of several concurrent first requests commit.
+      await em.flush();
+    } catch (error) {
+      if (idempotencyKey === undefined || requestHash === undefined || !(error instanceof UniqueConstraintViolationException)) throw error;
+      return this.replay(actor, idempotencyKey, requestHash);
+    }
+    this.outbox.notifyCommitted();
+    return { order: toOrderView(order), replayed: false };
+  }
+
+  async get({ actor, orderId }: GetOrderRequest): Promise<OrderView> {
+    return toOrderView(await this.findVisible(this.em.fork(), actor, orderId));
+  }
+
+  /** Newest first, keyset-paginated on (createdAt desc, id desc) so pages never skip or repeat rows. */
+  async list({ actor, status, userId, limit = DEFAULT_PAGE_LIMIT, cursor }: ListOrdersRequest): Promise<Page<OrderView>> {
+    const where: FilterQuery<Order> = {};
+    const ownerId = this.listOwner(actor, userId);
+    if (ownerId !== undefined) where.userId = ownerId;
+    if (status !== undefined) where.status = status;
+    if (cursor !== undefined) {
+      const after = decodeCursor(cursor);
+      // `createdAt <= t` bounds the index range scan; the $or breaks ties on equal timestamps by id.
+      where.createdAt = { $lte: after.createdAt };
+      where.$or = [{ createdAt: { $lt: after.createdAt } }, { id: { $lt: after.id } }];
+    }
+    const rows = await this.em.fork().find(Order, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toOrderView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  /** Owner (or admin) cancels; only pending and confirmed orders can be cancelled (the lifecycle decides). */
+  async cancel({ actor, orderId, expectedVersion }: CancelOrderRequest): Promise<OrderView> {
+    const em = this.em.fork();
+    const order = await this.findVisible(em, actor, orderId);
+    return this.transition(em, order, 'cancelled', expectedVersion);
+  }
+
+  async changeStatus({ actor, orderId, status, expectedVersion }: ChangeOrderStatusRequest): Promise<OrderView> {
+    if (!isAdmin(actor)) throw new ApplicationError(ErrorCodes.FORBIDDEN, 'Only admins change an order\'s status');
+    const em = this.em.fork();
+    const order = await em.findOne(Order, { id: orderId });
+    if (!order) throw notFound(orderId);
+    return this.transition(em, order, status, expectedVersion);
+  }
+
+  /**
+   * The UPDATE is conditioned on the version read above (MikroORM `version: true`), so a concurrent
+   * writer that got there first makes this one fail with VERSION_CONFLICT instead of being overwritten.
+   */
+  private async transition(em: EntityManager, order: Order, to: OrderStatus, expectedVersion: number | undefined): Promise<OrderView> {
+    if (expectedVersion !== undefined && expectedVersion !== order.version) {
+      throw versionConflict(order.id, { expectedVersion, currentVersion: order.version });
+    }
+    const from = order.status;
+    assertTransition(from, to);
+    order.status = to;
+    const data: OrderStatusChangedData = { orderId: order.id, userId: order.userId, from, to, version: order.version + 1 };
+    this.outbox.add(em, createEvent(OrdersEvents.orderStatusChanged, OrderStatusChangedEvent.VERSION, data, { source: SOURCE }));
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof OptimisticLockError) throw versionConflict(order.id);
+      throw error;
+    }
+    this.outbox.notifyCommitted();
+    return toOrderView(order);
+  }
+
+  /** Someone else's order is indistinguishable from a missing one, so ids cannot be probed. */
+  private async findVisible(em: EntityManager, actor: Actor, orderId: string): Promise<Order> {
+    const where: FilterQuery<Order> = isAdmin(actor) ? { id: orderId } : { id: orderId, userId: actor.userId };
+    const order = await em.findOne(Order, where);
+    if (!order) throw notFound(orderId);
+    return order;
+  }
+
+  /**
+   * Whose orders a list shows: a customer always their own (asking for another user's is FORBIDDEN —
+   * the filter is an admin feature, and refusing tells nothing about that user); an admin the given
+   * user's, or everyone's when no userId is given.
+   */
+  private listOwner(actor: Actor, userId: string | undefined): string | undefined {
+    if (isAdmin(actor)) return userId;
+    if (userId !== undefined && userId !== actor.userId) {
+      throw new ApplicationError(ErrorCodes.FORBIDDEN, 'Only admins list other users\' orders');
+    }
+    return actor.userId;
+  }
+
+  /** The key was spent already (earlier or by a concurrent request): same body → that order, else refuse. */
+  private async replay(actor: Actor, key: string, requestHash: string): Promise<CreateOrderResult> {
+    const record = await this.em.fork().findOne(OrderIdempotencyKey, { userId: actor.userId, key }, { populate: ['order'], strategy: 'joined' });
+    if (!record) throw new ApplicationError(ErrorCodes.INTERNAL, 'Idempotency record vanished after a key conflict');
+    if (record.requestHash !== requestHash) {
+      throw new ApplicationError(ErrorCodes.ORDERS_IDEMPOTENCY_MISMATCH, 'This Idempotency-Key was already used with a different request body');
+    }
+    return { order: toOrderView(record.order), replayed: true };
+  }
+
+  private orderCreatedEvent(order: Order) {
+    const data: OrderCreatedData = {
+      orderId: order.id,
+      userId: order.userId,
+      status: order.status,
+      currency: order.currency,
+      total: order.total,
+      items: order.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+    };
+    return createEvent(OrdersEvents.orderCreated, OrderCreatedEvent.VERSION, data, { source: SOURCE });
+  }
+}

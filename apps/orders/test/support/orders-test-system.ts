@@ -1,0 +1,92 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AmqpConnection, MessagingModule, RpcClient } from '@plinth/messaging';
+import { buildOrmOptions } from '@plinth/persistence';
+import { startSystem, type RunningSystem } from '@plinth/testing';
+import { ordersDatabase } from '../../src/orders-database.js';
+
+interface PgClient {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+  release(): void;
+}
+
+/** A transaction on its own connection, for playing a competing writer against the service. */
+export interface CompetingTransaction {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+  commit(): Promise<void>;
+}
+
+/**
+ * The BUILT orders app as its own process (real Postgres, real broker, own vhost), plus what a test
+ * needs around it: an RPC client as the gateway would use it, and the ORM on orders' database.
+ */
+export class OrdersTestSystem {
+  private constructor(
+    readonly system: RunningSystem,
+    private readonly client: INestApplicationContext,
+    readonly rpc: RpcClient,
+    readonly orm: MikroORM,
+  ) {}
+
+  static async start(): Promise<OrdersTestSystem> {
+    const system = await startSystem({ services: ['orders'] });
+    try {
+      const url = system.env['RABBITMQ_URL']!;
+      const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'orders-test-client', url }), { logger: false });
+      await client.init();
+      await waitUntil(async () => client.get(AmqpConnection).isConnected());
+      const orm = await MikroORM.init(
+        buildOrmOptions({ serviceName: 'orders-test', clientUrl: system.databaseUrlOf('orders'), ...ordersDatabase }),
+      );
+      return new OrdersTestSystem(system, client, client.get(RpcClient), orm);
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+  }
+
+  /** Raw SQL on orders' database (`?` placeholders). */
+  sql<T extends object>(query: string, params: unknown[] = []): Promise<T[]> {
+    return this.orm.em.getConnection().execute<T[]>(query, params);
+  }
+
+  async openTransaction(): Promise<CompetingTransaction> {
+    const pool = (await this.orm.em.getConnection().getNativeClient()) as { connect(): Promise<PgClient> };
+    const connection = await pool.connect();
+    await connection.query('begin');
+    return {
+      query: (sql, params) => connection.query(sql, params),
+      commit: async () => {
+        try {
+          await connection.query('commit');
+        } finally {
+          connection.release();
+        }
+      },
+    };
+  }
+
+  /** Resolves once `count` sessions of the service are blocked waiting for a row lock. */
+  waitForLockWaiters(count: number): Promise<void> {
+    return waitUntil(async () => {
+      const [row] = await this.sql<{ waiting: string }>(
+        `select count(*) as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      return Number(row!.waiting) >= count;
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.client.close(), this.orm.close(true)]);
+    await this.system.stop();
+  }
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
