@@ -1,5 +1,5 @@
 import { EVENTS_EXCHANGE, type EventEnvelope } from '@plinth/contracts';
-import { connect, type Channel, type ChannelModel } from 'amqplib';
+import { connect, type ChannelModel } from 'amqplib';
 
 /**
  * Observes events on `plinth.events` the way a consumer would: an exclusive queue bound to the
@@ -8,15 +8,12 @@ import { connect, type Channel, type ChannelModel } from 'amqplib';
 export class EventTap {
   readonly received: EventEnvelope[] = [];
 
-  private constructor(
-    private readonly connection: ChannelModel,
-    private readonly channel: Channel,
-  ) {}
+  private constructor(private readonly connection: ChannelModel) {}
 
   static async open(url: string, types: readonly string[]): Promise<EventTap> {
     const connection = await connect(url);
     const channel = await connection.createChannel();
-    const tap = new EventTap(connection, channel);
+    const tap = new EventTap(connection);
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     for (const type of types) await channel.bindQueue(queue, EVENTS_EXCHANGE, type);
     await channel.consume(queue, (message) => {
