@@ -1,0 +1,66 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { ApplicationError, ErrorCodes, type ErrorBody, type FieldError } from '@plinth/contracts';
+import type { ValidationError } from 'class-validator';
+import { isErrorBody } from './rpc-reply.js';
+
+export const INTERNAL_ERROR_BODY: ErrorBody = Object.freeze({ code: ErrorCodes.INTERNAL, message: 'Internal error' });
+
+/**
+ * The reply body for anything a handler (or the pipes in front of it) threw. Only ApplicationError
+ * and validation failures say what went wrong; everything else becomes a generic INTERNAL error so
+ * no internals leak. `expected` is false when the caller should log the original error.
+ */
+export function toErrorBody(error: unknown): { body: ErrorBody; expected: boolean } {
+  if (error instanceof ApplicationError) return { body: error.toBody(), expected: true };
+  if (error instanceof HttpException && error.getStatus() === HttpStatus.BAD_REQUEST) {
+    return { body: validationFailed(fieldErrorsOf(error.getResponse())), expected: true };
+  }
+  if (isErrorBody(error)) return { body: { code: error.code, message: error.message, details: error.details }, expected: true };
+  return { body: INTERNAL_ERROR_BODY, expected: false };
+}
+
+const validationFailed = (fieldErrors: FieldError[]): ErrorBody => ({
+  code: ErrorCodes.VALIDATION_FAILED,
+  message: 'Validation failed',
+  details: { fieldErrors },
+});
+
+/**
+ * For the ValidationPipe's `exceptionFactory`: keeps the exact property path of every failure,
+ * which the pipe's own string messages only imply.
+ */
+export function validationFailedError(errors: ValidationError[]): ApplicationError {
+  const fieldErrors: FieldError[] = [];
+  const walk = (list: ValidationError[], parent: string): void => {
+    for (const error of list) {
+      const field = parent ? `${parent}.${error.property}` : error.property;
+      for (const message of Object.values(error.constraints ?? {})) fieldErrors.push({ field, message });
+      walk(error.children ?? [], field);
+    }
+  };
+  walk(errors, '');
+  const body = validationFailed(fieldErrors);
+  return new ApplicationError(body.code, body.message, body.details);
+}
+
+/**
+ * The ValidationPipe's default 400 body: `message` is either grouped (`{ path: [messages] }`) or a
+ * list of "path text" strings. The list form loses the boundary between path and text, so the path is
+ * taken as the first word (or the name in "property x should not exist").
+ */
+function fieldErrorsOf(response: string | object): FieldError[] {
+  const message = typeof response === 'object' ? (response as { message?: unknown }).message : response;
+  if (Array.isArray(message)) return message.map((text) => fieldErrorOf(String(text)));
+  if (typeof message === 'object' && message !== null) {
+    return Object.entries(message as Record<string, unknown>).flatMap(([field, texts]) =>
+      (Array.isArray(texts) ? texts : [texts]).map((text) => ({ field, message: String(text) })));
+  }
+  return [{ field: '', message: typeof message === 'string' ? message : 'Invalid payload' }];
+}
+
+function fieldErrorOf(text: string): FieldError {
+  const unknownProperty = /^property (\S+) should not exist$/.exec(text);
+  if (unknownProperty) return { field: unknownProperty[1], message: text };
+  const space = text.indexOf(' ');
+  return { field: space > 0 ? text.slice(0, space) : '', message: text };
+}

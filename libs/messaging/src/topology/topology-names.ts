@@ -1,0 +1,10 @@
+// Queue names are part of the contract with operators (dashboards, re-drive scripts, k8s definitions).
+
+export const rpcQueueOf = (service: string): string => `${service}.rpc`;
+export const eventsQueueOf = (service: string): string => `${service}.events`;
+export const deadLetterQueueOf = (service: string): string => `${service}.events.dlq`;
+/** Retry queue n (1-based) holds messages for the delay before attempt n + 1. */
+export const retryQueueOf = (service: string, n: number): string => `${service}.events.retry.${n}`;
+
+/** Direct reply-to pseudo queue: replies come back on the requesting channel, no reply queue to declare. */
+export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';

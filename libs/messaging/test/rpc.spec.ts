@@ -1,0 +1,112 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { ApplicationError, ErrorCodes } from '@plinth/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RemoteError, RpcTimeoutError } from '../src/index.js';
+import { AddRequest, CalcRpc, SleepRequest } from './support/test-contracts.js';
+import { openInspector, sleep, startTestService, type TestService } from './support/test-service.js';
+import { createTestVhost, type TestVhost } from './support/test-vhost.js';
+
+@Controller()
+class CalcHandlers {
+  @MessagePattern(CalcRpc.add)
+  add(@Payload() request: AddRequest): { sum: number; isInstance: boolean } {
+    return { sum: request.a + request.b, isInstance: request instanceof AddRequest };
+  }
+
+  @MessagePattern(CalcRpc.sleep)
+  async sleep(@Payload() request: SleepRequest): Promise<{ slept: number }> {
+    await sleep(request.ms);
+    return { slept: request.ms };
+  }
+
+  @MessagePattern(CalcRpc.refuse)
+  refuse(): never {
+    throw new ApplicationError('CALC.REFUSED', 'Refusing on purpose', { limit: 3 });
+  }
+
+  @MessagePattern(CalcRpc.crash)
+  crash(): never {
+    throw new Error('password=hunter2 leaked into an error');
+  }
+}
+
+describe('RPC over RabbitMQ', () => {
+  let vhost: TestVhost;
+  let server: TestService;
+  let client: TestService;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('rpc');
+    server = await startTestService({ url: vhost.url, serviceName: 'calc', controllers: [CalcHandlers] });
+    client = await startTestService({ url: vhost.url, serviceName: 'caller' });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+    await vhost?.drop();
+  });
+
+  it('returns the handler result to the caller, with the payload validated into the DTO class', async () => {
+    await expect(client.rpc.send(CalcRpc.add, { a: 2, b: 3 })).resolves.toEqual({ sum: 5, isInstance: true });
+  });
+
+  it('keeps concurrent calls apart by correlation id', async () => {
+    const sums = await Promise.all(Array.from({ length: 50 }, (_, i) => client.rpc.send<{ sum: number }>(CalcRpc.add, { a: i, b: 1 })));
+    expect(sums.map((result) => result.sum)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('rejects with RpcTimeoutError (COMMON.TIMEOUT) when no reply arrives in time, and drops the late reply', async () => {
+    const call = client.rpc.send(CalcRpc.sleep, { ms: 400 }, { timeoutMs: 100 });
+    await expect(call).rejects.toBeInstanceOf(RpcTimeoutError);
+    await expect(call).rejects.toMatchObject({ code: ErrorCodes.TIMEOUT });
+    await sleep(500); // the late reply arrives now and must be ignored
+    await expect(client.rpc.send(CalcRpc.add, { a: 1, b: 1 })).resolves.toMatchObject({ sum: 2 });
+  });
+
+  it('delivers an ApplicationError thrown by the handler as RemoteError with its code, message and details', async () => {
+    const error = await client.rpc.send(CalcRpc.refuse, {}).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error).toBeInstanceOf(ApplicationError);
+    expect(error).toMatchObject({ code: 'CALC.REFUSED', message: 'Refusing on purpose', details: { limit: 3 } });
+  });
+
+  it('answers an invalid payload with VALIDATION_FAILED and field errors, and keeps serving', async () => {
+    const error = await client.rpc.send(CalcRpc.add, { a: 'x', b: 5000, extra: true }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: ErrorCodes.VALIDATION_FAILED });
+    const fields = (error as RemoteError).details?.fieldErrors?.map((fieldError) => fieldError.field).sort();
+    expect(fields).toEqual(['a', 'b', 'extra']);
+    await expect(client.rpc.send(CalcRpc.add, { a: 1, b: 2 })).resolves.toMatchObject({ sum: 3 });
+  });
+
+  it('hides unexpected handler errors behind a generic COMMON.INTERNAL', async () => {
+    const error = await client.rpc.send(CalcRpc.crash, {}).catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: ErrorCodes.INTERNAL, message: 'Internal error' });
+    expect(JSON.stringify(error)).not.toContain('hunter2');
+  });
+
+  it('answers a pattern without handler with COMMON.UNKNOWN_PATTERN', async () => {
+    await expect(client.rpc.send(CalcRpc.missing, {})).rejects.toMatchObject({ code: ErrorCodes.UNKNOWN_PATTERN });
+  });
+
+  it('answers malformed JSON with VALIDATION_FAILED and keeps consuming', async () => {
+    const inspector = await openInspector(vhost.url);
+    try {
+      const replyQueue = (await inspector.channel.assertQueue('', { exclusive: true })).queue;
+      inspector.channel.sendToQueue('calc.rpc', Buffer.from('{not json'), { type: CalcRpc.add, replyTo: replyQueue, correlationId: 'raw-1' });
+      let reply = await inspector.channel.get(replyQueue, { noAck: true });
+      for (let tries = 0; !reply && tries < 200; tries++) {
+        await sleep(25);
+        reply = await inspector.channel.get(replyQueue, { noAck: true });
+      }
+      expect(reply && JSON.parse(reply.content.toString())).toEqual({
+        ok: false, error: { code: ErrorCodes.VALIDATION_FAILED, message: 'Malformed JSON payload' },
+      });
+      expect(reply && reply.properties.correlationId).toBe('raw-1');
+    } finally {
+      await inspector.close();
+    }
+    await expect(client.rpc.send(CalcRpc.add, { a: 4, b: 4 })).resolves.toMatchObject({ sum: 8 });
+  });
+});
