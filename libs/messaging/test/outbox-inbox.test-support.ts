@@ -1,4 +1,4 @@
-// Local stand-ins for @plinth/testing's createTestDatabase/createTestVhost, plus a cuttable TCP proxy.
+// Local stand-ins for @plinth/testing (a type:util lib that messaging may not depend on), plus a cuttable TCP proxy.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -51,7 +51,7 @@ export async function initMigratedOrm(clientUrl: string): Promise<MikroORM> {
     clientUrl,
     entities: messagingEntities,
     extensions: [Migrator],
-    migrations: { migrationsList: messagingMigrations, transactional: true },
+    migrations: { migrationsList: messagingMigrations, snapshot: false },
     pool: { min: 0, max: 6 },
   });
   await orm.migrator.up();

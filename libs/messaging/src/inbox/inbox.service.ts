@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, QueryResult } from '@mikro-orm/postgresql';
 import type { EventEnvelope } from '@plinth/contracts';
 
 // A concurrent duplicate blocks on the primary key until the first delivery commits (then conflicts and skips) or
@@ -20,7 +20,7 @@ export class Inbox {
   process(event: EventEnvelope, consumer: string, work: (em: EntityManager) => Promise<void>): Promise<boolean> {
     const em = this.orm.em.fork() as EntityManager;
     return em.transactional(async (tx) => {
-      const recorded = await tx.execute(RECORD_PROCESSED, [event.id, consumer], 'run');
+      const recorded = await tx.execute<QueryResult>(RECORD_PROCESSED, [event.id, consumer], 'run');
       if (recorded.affectedRows === 0) return false;
       await work(tx);
       return true;

@@ -28,7 +28,7 @@ export class OutboxMessage {
   sentAt: Date | null = null;
 
   @Property({ type: 'integer', columnType: 'int', default: 0 })
-  attempts: number = 0;
+  attempts = 0;
 
   @Property({ type: 'text', columnType: 'text', nullable: true })
   lastError: string | null = null;
