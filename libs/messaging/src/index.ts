@@ -16,5 +16,3 @@ export * from './transport/connect-rmq-transport.js';
 export { RmqServer, PLINTH_RMQ_TRANSPORT } from './transport/rmq-server.js';
 export * from './outbox/index.js';
 export * from './inbox/index.js';
-export * from './outbox/index.js';
-export * from './inbox/index.js';
