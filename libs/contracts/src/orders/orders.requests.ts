@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
 import { Actor } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
@@ -34,13 +34,13 @@ export class CreateOrderBody {
 }
 
 export class CreateOrderRequest extends CreateOrderBody {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   /** From the `Idempotency-Key` header; scoped to the actor. */
   @IsOptional() @IsString() @Matches(/^[\x21-\x7e]{1,128}$/) idempotencyKey?: string;
 }
 
 export class GetOrderRequest {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() orderId: string;
 }
 
@@ -54,11 +54,11 @@ export class ListOrdersQuery extends PageQuery {
 }
 
 export class ListOrdersRequest extends ListOrdersQuery {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
 }
 
 export class CancelOrderRequest {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() orderId: string;
   /** From `If-Match`; absent means "whatever the current version is", still race-safe. */
   @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
@@ -71,7 +71,7 @@ export class ChangeOrderStatusBody {
 }
 
 export class ChangeOrderStatusRequest extends ChangeOrderStatusBody {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() orderId: string;
   @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
 }
