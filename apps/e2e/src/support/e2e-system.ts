@@ -1,7 +1,7 @@
 // One running system per spec file: all services as separate processes on their own databases and vhost.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSystem, type RunningSystem } from '@plinth/testing';
+import { serviceNames, startSystem, type RunningSystem, type ServiceName, type StartSystemOptions } from '@plinth/testing';
 
 export const ADMIN = { email: 'admin@example.com', password: 'e2e admin password 0001' } as const;
 
@@ -11,23 +11,22 @@ const E2E_ENV = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, AUTH
 
 // Outside the repo: kept after a run so a failure can be read against what each service logged.
 const LOG_DIR = '/tmp/plinth/e2e-logs';
-const SERVICES = ['gateway', 'auth', 'users', 'orders', 'notifications'] as const;
-type ServiceName = (typeof SERVICES)[number];
 
-export async function startE2eSystem(options: { env?: Record<string, string>; services?: ServiceName[] } = {}): Promise<RunningSystem> {
-  return startSystem({
-    services: options.services ? [...options.services] : undefined,
-    env: { ...E2E_ENV, ...options.env },
-  });
+export async function startE2eSystem(options: StartSystemOptions = {}): Promise<RunningSystem> {
+  return startSystem({ ...options, env: { ...E2E_ENV, ...options.env } });
 }
 
 /** Writes each service's captured output to LOG_DIR/<label>-<service>.log, then stops the system. */
-export async function stopE2eSystem(system: RunningSystem | undefined, label: string, services: readonly ServiceName[] = SERVICES): Promise<void> {
+export async function stopE2eSystem(
+  system: RunningSystem | undefined,
+  label: string,
+  services: readonly ServiceName[] = serviceNames,
+): Promise<void> {
   if (!system) return;
   try {
+    await system.stop();
+  } finally {
     mkdirSync(LOG_DIR, { recursive: true });
     for (const service of services) writeFileSync(join(LOG_DIR, `${label}-${service}.log`), system.logs(service));
-  } finally {
-    await system.stop();
   }
 }

@@ -29,9 +29,6 @@ export const sampleOrder = (overrides: Partial<CreateOrderBody> = {}): CreateOrd
 export const claimsOf = (accessToken: string): AccessTokenClaims =>
   JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'));
 
-/** The API does not pin 200 vs 201 for state-changing actions (cancel, status); both are success. */
-export const ACTION_STATUSES = [200, 201] as const;
-
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 export class PlinthApi {
@@ -85,7 +82,7 @@ export class PlinthApi {
 
   async changeStatus(adminToken: string, orderId: string, status: string): Promise<OrderView> {
     const res = await this.post(`/v1/orders/${orderId}/status`, { status }, adminToken);
-    expectStatus(res, ACTION_STATUSES, `order ${orderId} → ${status}`);
+    expectStatus(res, 200, `order ${orderId} → ${status}`);
     return res.body as OrderView;
   }
 
@@ -97,9 +94,8 @@ export class PlinthApi {
 }
 
 /** Fails with the response body in the message, so a broken step explains itself in the test report. */
-export function expectStatus(res: Response, status: number | readonly number[], what: string): void {
-  const accepted = typeof status === 'number' ? [status] : status;
-  if (!accepted.includes(res.status)) {
-    throw new Error(`${what}: expected HTTP ${accepted.join('|')}, got ${res.status} ${JSON.stringify(res.body)} (x-request-id ${res.headers['x-request-id']})`);
+export function expectStatus(res: Response, status: number, what: string): void {
+  if (res.status !== status) {
+    throw new Error(`${what}: expected HTTP ${status}, got ${res.status} ${JSON.stringify(res.body)} (x-request-id ${res.headers['x-request-id']})`);
   }
 }
