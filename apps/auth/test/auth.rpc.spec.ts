@@ -218,7 +218,7 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
       expect(await auth.orm.em.fork().count(Credential, { email: ADMIN_EMAIL })).toBe(1);
       expect(auth.events.matching(AuthEvents.userRegistered, (data: UserRegisteredData) => data.email === ADMIN_EMAIL)).toEqual(registeredBefore);
       // users' durable queue has held every user.registered since the first start: the admin's is there exactly once.
-      const queued = await drainQueue(auth.system.env['RABBITMQ_URL']!, 'users.events');
+      const queued = await drainQueue(auth.rabbitmqUrl, 'users.events');
       expect(queued.filter((event) => event.type === AuthEvents.userRegistered && (event.data as UserRegisteredData).email === ADMIN_EMAIL)).toHaveLength(1);
       expect(decodeProtectedHeader(after.tokens.accessToken).kid).toBe(decodeProtectedHeader(before.tokens.accessToken).kid);
       await expect(verify(before.tokens.accessToken)).resolves.toMatchObject({ sub: before.user.id });

@@ -13,10 +13,6 @@ describe('checkRefreshToken', () => {
     expect(checkRefreshToken(fresh, activeSession, now)).toBe('valid');
   });
 
-  it('calls a token nobody issued unknown', () => {
-    expect(checkRefreshToken(null, null, now)).toBe('unknown');
-  });
-
   it('detects reuse of a token that was already exchanged', () => {
     expect(checkRefreshToken({ usedAt: earlier, expiresAt: later }, activeSession, now)).toBe('reused');
   });

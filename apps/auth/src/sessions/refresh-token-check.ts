@@ -1,10 +1,5 @@
 /** What presenting a refresh token means, decided from the stored token and its session. */
-export type RefreshTokenVerdict =
-  | 'valid'
-  | 'unknown'
-  | 'expired'
-  | 'reused'
-  | 'session-revoked';
+export type RefreshTokenVerdict = 'valid' | 'expired' | 'reused' | 'session-revoked';
 
 export interface StoredRefreshToken {
   usedAt: Date | null;
@@ -19,12 +14,7 @@ export interface StoredSession {
  * Order matters: a used token is reuse even when it has expired since or its session is already
  * gone — but only an active session is worth revoking, so a revoked session wins over reuse.
  */
-export function checkRefreshToken(
-  token: StoredRefreshToken | null,
-  session: StoredSession | null,
-  now: Date,
-): RefreshTokenVerdict {
-  if (!token || !session) return 'unknown';
+export function checkRefreshToken(token: StoredRefreshToken, session: StoredSession, now: Date): RefreshTokenVerdict {
   if (session.revokedAt) return 'session-revoked';
   if (token.usedAt) return 'reused';
   if (token.expiresAt.getTime() <= now.getTime()) return 'expired';

@@ -12,11 +12,10 @@ import { hashRefreshTokenSecret } from './refresh-token-secret.js';
 import { Session, type RevokeReason } from './session.entity.js';
 import { TokenIssuer } from './token-issuer.js';
 
-interface PresentedToken {
-  token: RefreshToken | null;
-  session: Session | null;
-  verdict: RefreshTokenVerdict;
-}
+/** A presented token: unknown, or found together with its session and judged. */
+type PresentedToken =
+  | { verdict: 'unknown' }
+  | { verdict: RefreshTokenVerdict; token: RefreshToken; session: Session };
 
 const invalidRefreshToken = () => new ApplicationError(ErrorCodes.AUTH_INVALID_REFRESH_TOKEN, 'Refresh token is invalid or expired');
 
@@ -43,14 +42,15 @@ export class SessionsService {
   async refresh(secret: string, now = new Date()): Promise<TokenPair> {
     let revoked = false;
     const result = await this.em.fork().transactional(async (tx) => {
-      const { token, session, verdict } = await this.lockPresented(tx, secret, now);
-      if (verdict === 'reused') {
-        revoked = this.revoke(tx, session!, 'refresh-token-reuse', now);
-        return verdict;
+      const presented = await this.lockPresented(tx, secret, now);
+      if (presented.verdict === 'reused') {
+        revoked = this.revoke(tx, presented.session, 'refresh-token-reuse', now);
+        return presented.verdict;
       }
-      if (verdict !== 'valid') return verdict;
-      const credential = await tx.findOneOrFail(Credential, session!.userId);
-      return this.tokens.rotate(tx, token!, session!, credential, now);
+      if (presented.verdict !== 'valid') return presented.verdict;
+      const { token, session } = presented;
+      const credential = await tx.findOneOrFail(Credential, session.userId);
+      return this.tokens.rotate(tx, token, session, credential, now);
     });
     if (revoked) this.outbox.notifyCommitted();
     if (typeof result !== 'string') return result;
@@ -63,10 +63,11 @@ export class SessionsService {
   async logout(secret: string, now = new Date()): Promise<void> {
     let revoked = false;
     const verdict = await this.em.fork().transactional(async (tx) => {
-      const { session, verdict } = await this.lockPresented(tx, secret, now);
-      if (verdict === 'reused') revoked = this.revoke(tx, session!, 'refresh-token-reuse', now);
-      else if (verdict === 'valid' || verdict === 'expired') revoked = this.revoke(tx, session!, 'logout', now);
-      return verdict;
+      const presented = await this.lockPresented(tx, secret, now);
+      if (presented.verdict === 'unknown') return presented.verdict;
+      const reason = presented.verdict === 'reused' ? 'refresh-token-reuse' : 'logout';
+      revoked = this.revoke(tx, presented.session, reason, now);
+      return presented.verdict;
     });
     if (revoked) this.outbox.notifyCommitted();
     if (verdict === 'unknown' || verdict === 'reused') throw invalidRefreshToken();
@@ -89,8 +90,9 @@ export class SessionsService {
   private async lockPresented(tx: EntityManager, secret: string, now: Date): Promise<PresentedToken> {
     const lock = { lockMode: LockMode.PESSIMISTIC_WRITE } as const;
     const token = await tx.findOne(RefreshToken, { tokenHash: hashRefreshTokenSecret(secret) }, lock);
-    const session = token ? await tx.findOne(Session, token.sessionId, lock) : null;
-    return { token, session, verdict: checkRefreshToken(token, session, now) };
+    const session = token && (await tx.findOne(Session, token.sessionId, lock));
+    if (!token || !session) return { verdict: 'unknown' };
+    return { verdict: checkRefreshToken(token, session, now), token, session };
   }
 
   private revoke(tx: EntityManager, session: Session, reason: RevokeReason, now: Date): boolean {

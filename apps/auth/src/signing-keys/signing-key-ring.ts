@@ -91,9 +91,9 @@ export class SigningKeyRing implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async generateKey(now: Date): Promise<SigningKey> {
     const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
-    const publicParts = await exportJWK(publicKey);
-    const kid = await calculateJwkThumbprint(publicParts);
-    const publicJwk: PublicJwk = { kid, kty: publicParts.kty!, crv: publicParts.crv, x: publicParts.x, y: publicParts.y, alg: ALG, use: 'sig' };
+    const { kty = 'EC', crv, x, y } = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint({ kty, crv, x, y });
+    const publicJwk: PublicJwk = { kid, kty, crv, x, y, alg: ALG, use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
     return new SigningKey(kid, ALG, publicJwk, this.cipher.seal(JSON.stringify(privateJwk)), now);
   }

@@ -30,14 +30,15 @@ export class AuthTestSystem {
 
   static async start(): Promise<AuthTestSystem> {
     const system = await startSystem({ services: ['auth'], serviceEnv: { auth: { ADMIN_EMAIL, ADMIN_PASSWORD } } });
+    const rabbitmqUrl = brokerUrlOf(system);
     try {
       const client = await NestFactory.createApplicationContext(
-        MessagingModule.forRoot({ serviceName: 'auth-test-client', url: system.env['RABBITMQ_URL']! }),
+        MessagingModule.forRoot({ serviceName: 'auth-test-client', url: rabbitmqUrl }),
         { logger: false },
       );
       await client.init();
       await waitUntil(() => client.get(AmqpConnection).isConnected());
-      const events = await EventTap.open(system.env['RABBITMQ_URL']!, Object.values(AuthEvents));
+      const events = await EventTap.open(rabbitmqUrl, Object.values(AuthEvents));
       const orm = await MikroORM.init(
         buildOrmOptions({ serviceName: 'auth-test', clientUrl: system.databaseUrlOf('auth'), entities: authEntities, migrations: authMigrations }),
       );
@@ -46,6 +47,10 @@ export class AuthTestSystem {
       await system.stop();
       throw error;
     }
+  }
+
+  get rabbitmqUrl(): string {
+    return brokerUrlOf(this.system);
   }
 
   /** A fresh email per call, so tests never depend on each other's accounts. */
@@ -61,6 +66,12 @@ export class AuthTestSystem {
     await Promise.allSettled([this.events?.close(), this.client?.close(), this.orm?.close(true)]);
     await this.system.stop();
   }
+}
+
+function brokerUrlOf(system: RunningSystem): string {
+  const url = system.env['RABBITMQ_URL'];
+  if (!url) throw new Error('the test system has no RABBITMQ_URL');
+  return url;
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
