@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor, ALL_ROLES, type Role } from '../common/actor.js';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -34,12 +34,12 @@ export class RefreshTokenRequest {
 export class JwksRequest {}
 
 export class RevokeUserSessionsRequest {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() userId: string;
 }
 
 export class SetRolesRequest {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() userId: string;
   @ApiProperty({ enum: ALL_ROLES, isArray: true })
   @IsArray() @ArrayMaxSize(8) @IsIn(ALL_ROLES, { each: true }) roles: Role[];

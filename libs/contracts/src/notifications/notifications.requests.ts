@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsBoolean, IsOptional, IsUUID, ValidateNested, IsDefined } from 'class-validator';
 import { Actor } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
 
@@ -14,10 +14,10 @@ export class ListNotificationsQuery extends PageQuery {
 }
 
 export class ListNotificationsRequest extends ListNotificationsQuery {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
 }
 
 export class MarkNotificationReadRequest {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() notificationId: string;
 }

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
 
 export class GetProfileRequest {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() userId: string;
 }
 
@@ -23,7 +23,7 @@ export class UpdateProfileBody {
 }
 
 export class UpdateProfileRequest extends UpdateProfileBody {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() userId: string;
 }
 
@@ -34,5 +34,5 @@ export class ListUsersQuery extends PageQuery {
 }
 
 export class ListUsersRequest extends ListUsersQuery {
-  @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
 }
