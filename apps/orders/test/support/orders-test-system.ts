@@ -32,7 +32,7 @@ export class OrdersTestSystem {
   static async start(): Promise<OrdersTestSystem> {
     const system = await startSystem({ services: ['orders'] });
     try {
-      const url = system.env['RABBITMQ_URL']!;
+      const url = system.env['RABBITMQ_URL'] ?? '';
       const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'orders-test-client', url }), { logger: false });
       await client.init();
       await waitUntil(async () => client.get(AmqpConnection).isConnected());
@@ -73,7 +73,7 @@ export class OrdersTestSystem {
       const [row] = await this.sql<{ waiting: string }>(
         `select count(*) as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
       );
-      return Number(row!.waiting) >= count;
+      return Number(row?.waiting) >= count;
     });
   }
 
