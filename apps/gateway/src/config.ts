@@ -1,16 +1,12 @@
-import { Transform, Type } from 'class-transformer';
 import { IsArray, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { BaseServiceConfig } from '@plinth/service-bootstrap';
-
-const commaSeparated = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+import { BaseServiceConfig, EnvNumber, EnvStringList } from '@plinth/service-bootstrap';
 
 /** The gateway's environment: the public HTTP edge and the access-token verifier. */
 export class GatewayConfig extends BaseServiceConfig {
   override PORT = 3000;
 
   /** Browser origins allowed to call the API (comma-separated); empty = no cross-origin access. */
-  @Transform(commaSeparated) @IsArray() @Matches(/^https?:\/\/[^/\s]+$/, { each: true })
+  @EnvStringList() @IsArray() @Matches(/^https?:\/\/[^/\s]+$/, { each: true })
   CORS_ORIGINS: string[] = [];
 
   /** Largest accepted JSON body, in body-parser notation. */
@@ -24,30 +20,30 @@ export class GatewayConfig extends BaseServiceConfig {
   JWT_AUDIENCE = 'plinth';
 
   /** How long fetched signing keys are trusted before they are fetched again. */
-  @Type(() => Number) @IsInt() @Min(10) @Max(86_400)
+  @EnvNumber() @IsInt() @Min(10) @Max(86_400)
   JWKS_CACHE_SECONDS = 300;
 
   /** Least time between two JWKS fetches caused by tokens with an unknown `kid`. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(3_600)
+  @EnvNumber() @IsInt() @Min(1) @Max(3_600)
   JWKS_REFETCH_MIN_INTERVAL_SECONDS = 10;
 
   /** Lifetime of access tokens issued by auth: how long a revoked session id must be remembered. */
-  @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
+  @EnvNumber() @IsInt() @Min(60) @Max(86_400)
   ACCESS_TOKEN_TTL_SECONDS = 900;
 
   /** Tolerated clock difference with auth when checking `exp`/`iat`. */
-  @Type(() => Number) @IsInt() @Min(0) @Max(300)
+  @EnvNumber() @IsInt() @Min(0) @Max(300)
   JWT_CLOCK_TOLERANCE_SECONDS = 5;
 
   /** Requests per minute per client address, all routes. */
-  @Type(() => Number) @IsInt() @Min(1)
+  @EnvNumber() @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;
 
   /** Requests per minute per client address on credential routes (register, login, refresh). */
-  @Type(() => Number) @IsInt() @Min(1)
+  @EnvNumber() @IsInt() @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 60;
 
   /** Sent as `Retry-After` when a dependency is unavailable. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(3_600)
+  @EnvNumber() @IsInt() @Min(1) @Max(3_600)
   RETRY_AFTER_SECONDS = 5;
 }

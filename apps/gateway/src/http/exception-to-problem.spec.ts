@@ -80,11 +80,18 @@ describe('exceptionToProblem: field errors', () => {
   });
 
   it('derives field errors from the ValidationPipe\'s default messages', () => {
-    const problem = problemOf(new BadRequestException(['limit must not be greater than 100', 'property roles should not exist']));
+    const problem = problemOf(new BadRequestException([
+      'limit must not be greater than 100',
+      'property roles should not exist',
+      'items.0.quantity must not be less than 1',
+      'items.0.property discount should not exist',
+    ]));
     expect(problem).toMatchObject({ status: 400, code: ErrorCodes.VALIDATION_FAILED });
     expect(problem.errors).toEqual([
       { field: 'limit', message: 'limit must not be greater than 100' },
       { field: 'roles', message: 'property roles should not exist' },
+      { field: 'items.0.quantity', message: 'items.0.quantity must not be less than 1' },
+      { field: 'items.0.discount', message: 'property discount should not exist' },
     ]);
   });
 

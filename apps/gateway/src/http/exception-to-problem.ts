@@ -36,11 +36,15 @@ const fieldErrorsOf = (error: ApplicationError): FieldError[] | undefined => {
   return Array.isArray(fieldErrors) ? fieldErrors.map(({ field, message }) => ({ field, message })) : undefined;
 };
 
-// A ValidationPipe without our exceptionFactory reports "limit must not be less than 1" or "property
-// roles should not exist": the property path is the first word, or the name after "property".
+// Nest's ValidationPipe (as the bootstrap installs it) reports "items.0.quantity must not be less than 1",
+// "property roles should not exist" or, nested, "items.0.property discount should not exist": the path is
+// the first word, with the name after "property" for unknown properties.
+const UNKNOWN_PROPERTY = /^((?:[^\s.]+\.)*)property (\S+) should not exist$/;
+
 const fieldErrorOfMessage = (message: string): FieldError => {
-  const unknownProperty = /^property (\S+) should not exist$/.exec(message);
-  return { field: unknownProperty ? unknownProperty[1] : message.split(' ', 1)[0], message };
+  const unknownProperty = UNKNOWN_PROPERTY.exec(message);
+  if (unknownProperty) return { field: unknownProperty[1] + unknownProperty[2], message: `property ${unknownProperty[2]} should not exist` };
+  return { field: message.split(' ', 1)[0], message };
 };
 
 const classifyHttpException = (exception: HttpException): ClassifiedError => {

@@ -1,5 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { throwError, type Observable } from 'rxjs';
+import { BaseRpcExceptionFilter } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
 import type { Request, Response } from 'express';
 import { ErrorCodes } from '@plinth/contracts';
 import { GatewayConfig } from '../config.js';
@@ -11,12 +12,13 @@ import { requestIdOf } from './request-id.middleware.js';
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrors');
+  private readonly rpcFilter = new BaseRpcExceptionFilter();
 
   constructor(private readonly config: GatewayConfig) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
-    // Broadcast event handlers run in this app too; their failures belong to the transport.
-    if (host.getType() !== 'http') return throwError(() => exception);
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<unknown> {
+    // Broadcast event handlers run in this app too; their failures keep Nest's default path to the transport.
+    if (host.getType() !== 'http') return this.rpcFilter.catch(exception, host);
 
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();

@@ -1,5 +1,6 @@
 import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { ThrottlerModuleOptions } from '@nestjs/throttler';
+import { isProbe } from '../access/access-policy.js';
 import type { GatewayConfig } from '../config.js';
 
 const CREDENTIAL_ROUTE = 'plinth:credential-route';
@@ -17,7 +18,8 @@ export const rateLimitOptions = (config: GatewayConfig): ThrottlerModuleOptions 
       limit: (context) => (isCredentialRoute(context) ? config.AUTH_RATE_LIMIT_PER_MINUTE : config.RATE_LIMIT_PER_MINUTE),
     },
   ],
-  // Broadcast event handlers run through the same global guards; only HTTP requests are limited.
-  skipIf: (context) => context.getType() !== 'http',
+  // Broadcast event handlers run through the same global guards; only HTTP requests are limited,
+  // and never the orchestrator's probes.
+  skipIf: (context) => context.getType() !== 'http' || isProbe(context),
   errorMessage: 'Too many requests; retry after the number of seconds in Retry-After.',
 });

@@ -4,7 +4,7 @@ import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/comm
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AuthRpc } from '@plinth/contracts';
-import { RpcClient, validationFailedError } from '@plinth/messaging';
+import { RpcClient } from '@plinth/messaging';
 import { GatewayConfig } from '../../src/config.js';
 import { GatewayAppModule } from '../../src/gateway-app.module.js';
 import { configureHttp } from '../../src/http/configure-http.js';
@@ -42,9 +42,8 @@ export const createGatewayTestApp = async (options: { config?: Partial<GatewayCo
 
   const moduleRef = await Test.createTestingModule({ imports: [bootstrapStandIns(config, rpc), GatewayAppModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationFailedError }),
-  );
+  // The same pipe @plinth/service-bootstrap installs globally.
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
   configureHttp(app);
   await app.init();
 
