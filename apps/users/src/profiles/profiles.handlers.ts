@@ -1,0 +1,44 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  AuthEvents,
+  EnsureProfileRequest,
+  GetProfileRequest,
+  ListUsersRequest,
+  UpdateProfileRequest,
+  UserRegisteredEvent,
+  UsersRpc,
+  type Page,
+  type UserProfile,
+} from '@plinth/contracts';
+import { ProfilesService } from './profiles.service.js';
+
+@Controller()
+export class ProfilesHandlers {
+  constructor(private readonly profiles: ProfilesService) {}
+
+  @EventPattern(AuthEvents.userRegistered)
+  async onUserRegistered(@Payload() event: UserRegisteredEvent): Promise<void> {
+    await this.profiles.createFromRegistration(event);
+  }
+
+  @MessagePattern(UsersRpc.ensureProfile)
+  ensureProfile(@Payload() request: EnsureProfileRequest): Promise<UserProfile> {
+    return this.profiles.ensure(request);
+  }
+
+  @MessagePattern(UsersRpc.getProfile)
+  getProfile(@Payload() request: GetProfileRequest): Promise<UserProfile> {
+    return this.profiles.get(request.actor, request.userId);
+  }
+
+  @MessagePattern(UsersRpc.updateProfile)
+  updateProfile(@Payload() request: UpdateProfileRequest): Promise<UserProfile> {
+    return this.profiles.updateDisplayName(request.actor, request.userId, request.displayName);
+  }
+
+  @MessagePattern(UsersRpc.list)
+  list(@Payload() request: ListUsersRequest): Promise<Page<UserProfile>> {
+    return this.profiles.list(request);
+  }
+}

@@ -1,0 +1,105 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import {
+  ApplicationError,
+  DEFAULT_PAGE_LIMIT,
+  ErrorCodes,
+  isAdmin,
+  type Actor,
+  type EnsureProfileRequest,
+  type ListUsersRequest,
+  type Page,
+  type UserProfile,
+  type UserRegisteredEvent,
+} from '@plinth/contracts';
+import { Inbox } from '@plinth/messaging';
+import { decodeCursor, encodeCursor } from '@plinth/persistence';
+import { emailPrefixPattern } from './email-prefix-pattern.js';
+import { Profile } from './profile.entity.js';
+import { toUserProfile } from './profile.mapper.js';
+
+/** Inbox consumer name: renaming it would make already-applied registrations look new. */
+export const PROFILE_FROM_REGISTRATION = 'users.profile-from-registration';
+
+interface NewProfile {
+  userId: string;
+  email: string;
+  displayName: string;
+}
+
+const notFound = () => new ApplicationError(ErrorCodes.USERS_NOT_FOUND, 'User not found');
+
+@Injectable()
+export class ProfilesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly inbox: Inbox,
+  ) {}
+
+  /** The registration event and the gateway's ensure call race; whichever inserts first wins, the other is a no-op. */
+  async createFromRegistration(event: UserRegisteredEvent): Promise<void> {
+    await this.inbox.process(event, PROFILE_FROM_REGISTRATION, (em) => this.insertIfAbsent(em, event.data));
+  }
+
+  async ensure(request: EnsureProfileRequest): Promise<UserProfile> {
+    const em = this.em.fork();
+    await this.insertIfAbsent(em, request);
+    return toUserProfile(await em.findOneOrFail(Profile, { id: request.userId }));
+  }
+
+  async get(actor: Actor, userId: string): Promise<UserProfile> {
+    if (actor.userId !== userId && !isAdmin(actor)) throw notFound();
+    const profile = await this.em.fork().findOne(Profile, { id: userId });
+    if (!profile) throw notFound();
+    return toUserProfile(profile);
+  }
+
+  async updateDisplayName(actor: Actor, userId: string, displayName: string): Promise<UserProfile> {
+    if (actor.userId !== userId) {
+      // An admin may see the profile, so refusing plainly leaks nothing; anyone else learns nothing.
+      if (isAdmin(actor)) throw new ApplicationError(ErrorCodes.FORBIDDEN, 'Only the user may change their profile');
+      throw notFound();
+    }
+    const em = this.em.fork();
+    const profile = await em.findOne(Profile, { id: userId });
+    if (!profile) throw notFound();
+    profile.displayName = displayName;
+    profile.updatedAt = new Date();
+    await em.flush();
+    return toUserProfile(profile);
+  }
+
+  /** Newest first; keyset pagination on (createdAt, id) so pages never skip or repeat rows under inserts. */
+  async list(request: ListUsersRequest): Promise<Page<UserProfile>> {
+    if (!isAdmin(request.actor)) throw new ApplicationError(ErrorCodes.FORBIDDEN, 'Only administrators may list users');
+    const limit = request.limit ?? DEFAULT_PAGE_LIMIT;
+    const qb = this.em
+      .fork()
+      .createQueryBuilder(Profile, 'p')
+      .select('*')
+      .orderBy({ createdAt: 'desc', id: 'desc' })
+      .limit(limit + 1);
+    if (request.email !== undefined) qb.andWhere('lower(p.email) like ?', [emailPrefixPattern(request.email)]);
+    if (request.cursor !== undefined) {
+      const after = decodeCursor(request.cursor);
+      qb.andWhere('(p.created_at, p.id) < (?, ?)', [after.createdAt, after.id]);
+    }
+    const rows = await qb.getResult();
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toUserProfile),
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  private async insertIfAbsent(em: EntityManager, profile: NewProfile): Promise<void> {
+    const now = new Date();
+    await em
+      .createQueryBuilder(Profile)
+      .insert({ id: profile.userId, email: profile.email, displayName: profile.displayName, createdAt: now, updatedAt: now })
+      .onConflict('id')
+      .ignore()
+      .execute();
+  }
+}
