@@ -81,6 +81,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       const outcome = await this.relayBatch();
       await this.pruneWhenDue();
       if (outcome.error === undefined) {
+        if (this.consecutiveFailures > 0) this.logger.log(`Outbox relay recovered after ${this.consecutiveFailures} failed attempts`);
         this.consecutiveFailures = 0;
         if (outcome.locked < this.options.batchSize && !this.wakeRequested) await this.sleep(this.options.pollIntervalMs);
         continue;
