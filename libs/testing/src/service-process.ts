@@ -25,6 +25,7 @@ export class ServiceProcess {
     readonly env: Record<string, string>,
     /** The script to run; default the built app `apps/<name>/dist/main.js`. */
     private readonly entry = join(workspaceRoot(), 'apps', name, 'dist', 'main.js'),
+    private readonly args: string[] = [],
   ) {}
 
   get url(): string {
@@ -47,7 +48,7 @@ export class ServiceProcess {
     if (this.isRunning) throw new Error(`${this.name} is already running`);
     const root = workspaceRoot();
     if (!existsSync(this.entry)) throw new Error(`${this.entry} does not exist: build first (npx nx run-many -t build)`);
-    const child = spawn(join(root, 'node_modules', '.bin', 'node'), [this.entry], {
+    const child = spawn(join(root, 'node_modules', '.bin', 'node'), [this.entry, ...this.args], {
       cwd: root,
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,118 @@
+import { MikroORM } from '@mikro-orm/core';
+import { ConsoleLogger, Module, ValidationPipe, type DynamicModule, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import { connectRmqTransport } from '@plinth/messaging';
+import { runMigrations } from '@plinth/persistence';
+import type { BaseServiceConfig } from './config/base-service.config.js';
+import { ConfigValidationError, loadConfig } from './config/load-config.js';
+import { processEnvironment } from './config/process-environment.config.js';
+import { buildLoggerParams } from './logging/logger-params.js';
+import { ServiceRootModule, persistenceModuleFor } from './service-root.module.js';
+import type { BootstrapServiceOptions } from './service-options.js';
+
+const COMMANDS = ['migrate'] as const;
+
+/**
+ * The whole main.ts of every service: validate config (exit 1 naming bad variables, before any
+ * connection), then either `migrate` (apply migrations, exit) or start: migrations, HTTP health,
+ * RabbitMQ transport, listen, and a graceful shutdown on SIGTERM/SIGINT bounded by SHUTDOWN_TIMEOUT_MS.
+ */
+export async function bootstrapService(options: BootstrapServiceOptions): Promise<void> {
+  const config = loadValidConfig(options);
+  const command = processEnvironment.command();
+  if (command === 'migrate') return migrate(options, config);
+  if (command !== undefined) {
+    process.stderr.write(`Unknown command "${command}" for ${options.name}; expected one of: ${COMMANDS.join(', ')}\n`);
+    process.exit(1);
+  }
+  return start(options, config);
+}
+
+function loadValidConfig(options: BootstrapServiceOptions): BaseServiceConfig {
+  try {
+    return loadConfig(options.config, processEnvironment.variables(), options.name);
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function start(options: BootstrapServiceOptions, config: BaseServiceConfig): Promise<void> {
+  const root = ServiceRootModule.forRoot({ name: options.name, module: options.module, configClass: options.config, config, database: options.database });
+  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false }).catch((error: unknown) =>
+    failStart(options.name, error, new ConsoleLogger()),
+  );
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  try {
+    guardShutdownDuration(config.SHUTDOWN_TIMEOUT_MS, logger);
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+    if (options.database) {
+      const applied = await runMigrations(app.get(MikroORM));
+      logger.log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema up to date', 'Migrations');
+    }
+    app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+    connectRmqTransport(app);
+    await options.configureHttp?.(app);
+    await app.init();
+    await app.startAllMicroservices();
+    await app.listen(config.PORT);
+    logger.log(`ready on http://127.0.0.1:${config.PORT}`, 'Bootstrap');
+  } catch (error) {
+    await failStart(options.name, error, logger);
+  }
+}
+
+async function migrate(options: BootstrapServiceOptions, config: BaseServiceConfig): Promise<void> {
+  if (!options.database) {
+    process.stderr.write(`${options.name} owns no database; nothing to migrate\n`);
+    process.exit(1);
+  }
+  const app = await NestFactory.createApplicationContext(MigrateModule.forRoot(options, config), { bufferLogs: true, abortOnError: false }).catch(
+    (error: unknown) => failStart(options.name, error, new ConsoleLogger()),
+  );
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  try {
+    const applied = await runMigrations(app.get(MikroORM));
+    logger.log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema up to date', 'Migrations');
+    await app.close();
+    process.exit(0);
+  } catch (error) {
+    await failStart(options.name, error, logger);
+  }
+}
+
+@Module({})
+class MigrateModule {
+  static forRoot(options: BootstrapServiceOptions, config: BaseServiceConfig): DynamicModule {
+    return {
+      module: MigrateModule,
+      imports: [LoggerModule.forRoot(buildLoggerParams(options.name, config)), persistenceModuleFor(options.name, config, options.database!)],
+    };
+  }
+}
+
+/** SHUTDOWN_TIMEOUT_MS is a promise to the orchestrator: past it, exit non-zero rather than hang. */
+function guardShutdownDuration(timeoutMs: number, logger: LoggerService): void {
+  const arm = (signal: NodeJS.Signals) =>
+    process.once(signal, () => {
+      setTimeout(() => {
+        logger.error(`graceful shutdown exceeded SHUTDOWN_TIMEOUT_MS=${timeoutMs}; exiting`, undefined, 'Shutdown');
+        process.exit(1);
+      }, timeoutMs).unref();
+    });
+  arm('SIGTERM');
+  arm('SIGINT');
+}
+
+async function failStart(name: string, error: unknown, logger: LoggerService): Promise<never> {
+  const reason = error instanceof Error ? error.message : String(error);
+  logger.error(`${name} failed to start: ${reason}`, error instanceof Error ? error.stack : undefined, 'Bootstrap');
+  // Give pino's transport (pretty mode) a moment to flush; the exit itself must not wait on anything.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  process.exit(1);
+}

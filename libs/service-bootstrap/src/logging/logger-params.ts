@@ -1,0 +1,40 @@
+import { hostname } from 'node:os';
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { BaseServiceConfig } from '../config/base-service.config.js';
+
+/** Credentials never reach a log line, wherever they appear in a request, response or logged object. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  ...['password', 'newPassword', 'currentPassword', 'token', 'accessToken', 'refreshToken', 'secret', 'authorization', 'cookie'].flatMap(
+    (field) => [field, `*.${field}`, `*.*.${field}`],
+  ),
+];
+
+const PROBES = new Set(['/healthz', '/readyz']);
+
+/** JSON lines with `service` on every record; pino-pretty (single line) when LOG_FORMAT=pretty. */
+export function buildLoggerParams(serviceName: string, config: BaseServiceConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.LOG_LEVEL,
+      base: { service: serviceName, pid: process.pid, hostname: hostname() },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Probes hit every few seconds; logging them would drown the useful lines.
+      autoLogging: { ignore: (req: IncomingMessage) => PROBES.has((req.url ?? '').split('?')[0] ?? '') },
+      ...(config.LOG_FORMAT === 'pretty'
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+            },
+          }
+        : {}),
+    },
+    // A context per RPC/event so PinoLogger.assign works in handlers; one line per message only at debug.
+    microservice: { useLevel: 'debug' },
+  };
+}

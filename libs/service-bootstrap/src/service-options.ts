@@ -1,0 +1,23 @@
+import type { EntityClass, MigrationObject } from '@mikro-orm/core';
+import type { Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { BaseServiceConfig } from './config/base-service.config.js';
+
+export type ServiceName = 'gateway' | 'auth' | 'users' | 'orders' | 'notifications';
+
+export interface ServiceDatabase {
+  entities: EntityClass<object>[];
+  migrations: MigrationObject[];
+}
+
+export interface BootstrapServiceOptions {
+  name: ServiceName;
+  /** The app's feature module. */
+  module: Type;
+  /** Validated from process.env at start; invalid → exit 1 naming the variable. */
+  config: Type<BaseServiceConfig>;
+  /** Omitted by the gateway, which owns no database. */
+  database?: ServiceDatabase;
+  /** The gateway adds its HTTP edge here (prefix, helmet, CORS, OpenAPI…), before listening. */
+  configureHttp?: (app: NestExpressApplication) => void | Promise<void>;
+}

@@ -1,0 +1,72 @@
+import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { MessagingModule, OutboxInboxModule, messagingEntities, messagingMigrations } from '@plinth/messaging';
+import { PersistenceModule } from '@plinth/persistence';
+import type { BaseServiceConfig, DatabaseServiceConfig } from './config/base-service.config.js';
+import { BaseServiceConfig as BaseServiceConfigToken } from './config/base-service.config.js';
+import { BrokerHealthIndicator } from './health/broker.health-indicator.js';
+import { HealthController } from './health/health.controller.js';
+import { HTTP_DRAIN_MS, HttpDrain } from './http-drain.js';
+import { buildLoggerParams } from './logging/logger-params.js';
+import type { ServiceDatabase, ServiceName } from './service-options.js';
+
+/** Makes the validated config injectable by its own class and as BaseServiceConfig. */
+@Global()
+@Module({})
+class ServiceConfigModule {
+  static forRoot(configClass: Type<BaseServiceConfig>, config: BaseServiceConfig): DynamicModule {
+    const providers = [
+      { provide: configClass, useValue: config },
+      ...(configClass === BaseServiceConfigToken ? [] : [{ provide: BaseServiceConfigToken, useValue: config }]),
+    ];
+    return { module: ServiceConfigModule, providers, exports: providers.map((provider) => provider.provide) };
+  }
+}
+
+export interface ServiceRootOptions {
+  name: ServiceName;
+  module: Type;
+  configClass: Type<BaseServiceConfig>;
+  config: BaseServiceConfig;
+  database?: ServiceDatabase;
+}
+
+/** Persistence only: what `migrate` needs, without a broker connection. */
+export function persistenceModuleFor(name: ServiceName, config: BaseServiceConfig, database: ServiceDatabase): DynamicModule {
+  return PersistenceModule.forRoot({
+    serviceName: name,
+    clientUrl: (config as DatabaseServiceConfig).DATABASE_URL,
+    entities: [...database.entities, ...messagingEntities],
+    migrations: [...database.migrations, ...messagingMigrations],
+  });
+}
+
+/** The module tree every service runs: config, logger, messaging, persistence, health, then the app. */
+@Module({})
+export class ServiceRootModule {
+  static forRoot({ name, module, configClass, config, database }: ServiceRootOptions): DynamicModule {
+    // Half of the budget for HTTP, the rest for the broker drain and closing the pool.
+    const halfShutdown = Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2);
+    return {
+      module: ServiceRootModule,
+      imports: [
+        ServiceConfigModule.forRoot(configClass, config),
+        LoggerModule.forRoot(buildLoggerParams(name, config)),
+        TerminusModule.forRoot({ logger: false }),
+        MessagingModule.forRoot({
+          serviceName: name,
+          url: config.RABBITMQ_URL,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          prefetch: config.PREFETCH,
+          retry: { maxAttempts: config.EVENT_MAX_ATTEMPTS, delaysMs: [...config.EVENT_RETRY_DELAYS_MS] },
+          shutdownTimeoutMs: halfShutdown,
+        }),
+        ...(database ? [persistenceModuleFor(name, config, database), OutboxInboxModule] : []),
+        module,
+      ],
+      controllers: [HealthController],
+      providers: [BrokerHealthIndicator, HttpDrain, { provide: HTTP_DRAIN_MS, useValue: halfShutdown }],
+    };
+  }
+}

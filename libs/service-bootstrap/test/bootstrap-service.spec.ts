@@ -1,0 +1,191 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { MikroORM } from '@mikro-orm/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOrmOptions } from '@plinth/persistence';
+import { ServiceProcess, createTestDatabase, createTestVhost, freePort, workspaceRoot, type TestDatabase, type TestVhost } from '@plinth/testing';
+
+const fixture = fileURLToPath(new URL('./fixtures/fixture-service.mjs', import.meta.url));
+const running: ServiceProcess[] = [];
+
+async function fixtureService(env: Record<string, string>, args: string[] = []): Promise<ServiceProcess> {
+  const port = await freePort();
+  const service = new ServiceProcess(
+    'fixture',
+    port,
+    { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', LOG_FORMAT: 'json', SHUTDOWN_TIMEOUT_MS: '4000', PORT: String(port), ...env },
+    fixture,
+    args,
+  );
+  running.push(service);
+  return service;
+}
+
+async function exitOf(service: ServiceProcess, timeoutMs = 20_000): Promise<number | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (service.isRunning && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (service.isRunning) throw new Error(`still running after ${timeoutMs} ms:\n${service.logTail()}`);
+  return Number(/exited: code (\d+)/.exec(service.logs())?.[1] ?? Number.NaN);
+}
+
+async function tablesOf(url: string): Promise<string[]> {
+  const orm = await MikroORM.init(buildOrmOptions({ serviceName: 'bootstrap-spec', clientUrl: url, entities: [], migrations: [] }));
+  try {
+    const rows = await orm.em
+      .getConnection()
+      .execute<{ table_name: string }[]>("select table_name from information_schema.tables where table_schema = 'public' order by 1");
+    return rows.map((row) => row.table_name);
+  } finally {
+    await orm.close();
+  }
+}
+
+const get = async (service: ServiceProcess, path: string) => {
+  const response = await fetch(`${service.url}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    value = await probe();
+  }
+  return value;
+}
+
+beforeAll(() => {
+  // The fixture runs the built library, as apps do; tsc -b is incremental and quick when up to date.
+  execFileSync(`${workspaceRoot()}/node_modules/.bin/tsc`, ['-b', 'libs/service-bootstrap/tsconfig.lib.json'], { cwd: workspaceRoot() });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(running.map((service) => service.stop('SIGKILL')));
+});
+
+describe('configuration errors', () => {
+  it('exits 1 before connecting, with one stderr line per bad variable naming it', async () => {
+    const service = await fixtureService({ DATABASE_URL: 'nope', PREFETCH: 'many', RABBITMQ_URL: 'amqp://127.0.0.1:1' });
+    service.start();
+    expect(await exitOf(service, 10_000)).toBe(1);
+    expect(service.logs()).toContain(
+      'Invalid configuration for orders: DATABASE_URL must be a postgres:// URL (got "nope")\n' +
+        'Invalid configuration for orders: PREFETCH must be an integer (got "many")\n',
+    );
+    expect(service.logs()).not.toMatch(/Nest|MikroORM|ECONNREFUSED/);
+  });
+
+  it('exits 1 on an unknown command', async () => {
+    const service = await fixtureService({}, ['migrat']);
+    service.start();
+    expect(await exitOf(service, 10_000)).toBe(1);
+    expect(service.logs()).toContain('Unknown command "migrat" for orders; expected one of: migrate');
+  });
+});
+
+describe('a service on real PostgreSQL and RabbitMQ', () => {
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase('bootstrap'), createTestVhost('bootstrap')]);
+    service = await fixtureService({ DATABASE_URL: database.url, RABBITMQ_URL: vhost.url });
+    service.start();
+    await service.waitUntilReady(60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    await Promise.all([database?.drop(), vhost?.drop()]);
+  });
+
+  it('applies its own and the messaging migrations before it listens', async () => {
+    expect(await tablesOf(database.url)).toEqual(['fixture_item', 'inbox_message', 'mikro_orm_migrations', 'outbox_message']);
+  });
+
+  it('answers /healthz 200 without checking dependencies', async () => {
+    expect(await get(service, '/healthz')).toEqual({ status: 200, body: { status: 'ok', info: {}, error: {}, details: {} } });
+  });
+
+  it('answers /readyz 200 with broker and database up', async () => {
+    const { status, body } = await get(service, '/readyz');
+    expect(status).toBe(200);
+    expect(body['details']).toMatchObject({ broker: { status: 'up' }, database: { status: 'up' } });
+  });
+
+  it('serves the app module and logs JSON lines carrying the service name, including one ready line with the URL', async () => {
+    expect(await get(service, '/ping')).toEqual({ status: 200, body: { pong: true } });
+    const lines = service
+      .logs()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line['service'] === 'orders')).toBe(true);
+    expect(lines.filter((line) => line['msg'] === `ready on ${service.url}`)).toHaveLength(1);
+  });
+
+  it('a second `migrate` run finds the schema up to date and exits 0', async () => {
+    const migrate = await fixtureService({ DATABASE_URL: database.url, RABBITMQ_URL: 'amqp://127.0.0.1:1' }, ['migrate']);
+    migrate.start();
+    expect(await exitOf(migrate)).toBe(0);
+    expect(migrate.logs()).toContain('database schema up to date');
+  });
+
+  it('exits 0 promptly on SIGTERM', async () => {
+    const begin = Date.now();
+    expect(await service.stop('SIGTERM', 10_000)).toBe(0);
+    expect(Date.now() - begin).toBeLessThan(4_000);
+  });
+});
+
+describe('`migrate` command', () => {
+  let database: TestDatabase;
+  afterAll(() => database?.drop());
+
+  it('applies the migrations and exits 0 without needing the broker', async () => {
+    database = await createTestDatabase('bootstrap_migrate');
+    const migrate = await fixtureService({ DATABASE_URL: database.url, RABBITMQ_URL: 'amqp://127.0.0.1:1' }, ['migrate']);
+    migrate.start();
+    expect(await exitOf(migrate)).toBe(0);
+    expect(migrate.logs()).toContain('applied migrations: 20261124000000_fixture_item, Messaging20261124000000_outbox_inbox');
+    expect(await tablesOf(database.url)).toContain('fixture_item');
+  });
+});
+
+describe('readiness when a dependency goes away', () => {
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase('bootstrap_outage'), createTestVhost('bootstrap outage')]);
+    service = await fixtureService({ DATABASE_URL: database.url, RABBITMQ_URL: vhost.url });
+    service.start();
+    await service.waitUntilReady(60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    await Promise.all([database?.drop(), vhost?.drop()]);
+  });
+
+  it('answers /readyz 503 naming the database once its database no longer exists, while /healthz stays 200', async () => {
+    await database.drop();
+    const { status, body } = await eventually(() => get(service, '/readyz'), (result) => result.status === 503);
+    expect(status).toBe(503);
+    expect(body['details']).toMatchObject({ database: { status: 'down' }, broker: { status: 'up' } });
+    expect(String((body['error'] as Record<string, Record<string, unknown>>)['database']?.['message'])).toMatch(/does not exist/);
+    expect((await get(service, '/healthz')).status).toBe(200);
+  });
+
+  it('answers /readyz 503 naming the broker once the broker is unreachable', async () => {
+    await vhost.drop();
+    const { status, body } = await eventually(() => get(service, '/readyz'), (result) => result.status === 503 && (result.body['details'] as Record<string, { status: string }>)?.['broker']?.status === 'down');
+    expect(status).toBe(503);
+    expect(body['details']).toMatchObject({ broker: { status: 'down' } });
+    expect(service.isRunning).toBe(true);
+  });
+});
