@@ -1,35 +1,10 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteError, RpcTimeoutError } from '../src/index.js';
-import { AddRequest, CalcRpc, SleepRequest } from './support/test-contracts.js';
+import { CalcHandlers } from './support/calc-handlers.js';
+import { CalcRpc } from './support/test-contracts.js';
 import { openInspector, sleep, startTestService, type TestService } from './support/test-service.js';
 import { createTestVhost, type TestVhost } from './support/test-vhost.js';
-
-@Controller()
-class CalcHandlers {
-  @MessagePattern(CalcRpc.add)
-  add(@Payload() request: AddRequest): { sum: number; isInstance: boolean } {
-    return { sum: request.a + request.b, isInstance: request instanceof AddRequest };
-  }
-
-  @MessagePattern(CalcRpc.sleep)
-  async sleep(@Payload() request: SleepRequest): Promise<{ slept: number }> {
-    await sleep(request.ms);
-    return { slept: request.ms };
-  }
-
-  @MessagePattern(CalcRpc.refuse)
-  refuse(): never {
-    throw new ApplicationError('CALC.REFUSED', 'Refusing on purpose', { limit: 3 });
-  }
-
-  @MessagePattern(CalcRpc.crash)
-  crash(): never {
-    throw new Error('password=hunter2 leaked into an error');
-  }
-}
 
 describe('RPC over RabbitMQ', () => {
   let vhost: TestVhost;

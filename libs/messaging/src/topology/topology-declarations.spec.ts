@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { toRabbitDefinitions } from './rabbit-definitions.js';
+import type { Topology } from './topology.js';
+import { declareTopology, QUORUM_DELIVERY_LIMIT } from './topology-declarations.js';
+
+const topology: Topology = {
+  eventsExchange: 'plinth.events',
+  rpcServices: ['orders'],
+  durableSubscriptions: { users: ['auth.user.registered'], notifications: ['auth.user.registered', 'orders.order.created'] },
+  broadcastSubscriptions: { gateway: ['auth.session.revoked'] },
+};
+
+describe('declareTopology', () => {
+  const own = declareTopology(topology, { retryDelaysMs: [1000, 5000], retryQueuesFor: 'users' });
+  const queue = (name: string) => own.queues.find((q) => q.name === name);
+
+  it('declares each subscriber a quorum work queue that dead-letters to its DLQ past the delivery limit', () => {
+    expect(queue('users.events')?.arguments).toEqual({
+      'x-queue-type': 'quorum',
+      'x-delivery-limit': QUORUM_DELIVERY_LIMIT,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': 'users.events.dlq',
+    });
+    expect(queue('notifications.events.dlq')?.arguments).toEqual({ 'x-queue-type': 'quorum' });
+  });
+
+  it('declares retry queues whose TTL is the delay and which expire back into the work queue', () => {
+    expect(queue('users.events.retry.1')?.arguments).toEqual({
+      'x-message-ttl': 1000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'users.events',
+    });
+    expect(queue('users.events.retry.2')?.arguments['x-message-ttl']).toBe(5000);
+  });
+
+  it('declares only its own retry queues at runtime, so services with other delays do not collide', () => {
+    expect(own.queues.map((q) => q.name).filter((name) => name.includes('.retry.'))).toEqual(['users.events.retry.1', 'users.events.retry.2']);
+  });
+
+  it('binds every subscribed event type and declares every RPC queue, but no broadcast queue', () => {
+    expect(own.bindings).toContainEqual({ queue: 'notifications.events', exchange: 'plinth.events', routingKey: 'orders.order.created' });
+    expect(own.bindings).toHaveLength(3);
+    expect(queue('orders.rpc')).toEqual({ name: 'orders.rpc', durable: true, arguments: {} });
+    expect(own.queues.some((q) => q.name.startsWith('gateway'))).toBe(false);
+  });
+});
+
+describe('toRabbitDefinitions', () => {
+  it('exports the whole topology, every service\'s retry queues included, for the given vhost', () => {
+    const definitions = toRabbitDefinitions(topology, { vhost: 'plinth', retryDelaysMs: [1000] });
+    expect(definitions.exchanges).toEqual([{ name: 'plinth.events', vhost: 'plinth', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} }]);
+    expect(definitions.queues.map((q) => q.name)).toEqual([
+      'users.events', 'users.events.dlq', 'users.events.retry.1',
+      'notifications.events', 'notifications.events.dlq', 'notifications.events.retry.1',
+      'orders.rpc',
+    ]);
+    expect(definitions.bindings[0]).toEqual({
+      source: 'plinth.events', vhost: 'plinth', destination: 'users.events', destination_type: 'queue', routing_key: 'auth.user.registered', arguments: {},
+    });
+  });
+});
