@@ -1,9 +1,6 @@
-import { messagingEntities, messagingMigrations } from '@plinth/messaging';
+import type { ServiceDatabase } from '@plinth/service-bootstrap';
 import { ordersMigrations } from './migrations/orders.migrations.js';
 import { ordersEntities } from './orders/orders.entities.js';
 
-/** Everything in the orders database: its own tables plus the outbox/inbox the messaging lib owns. */
-export const ordersDatabase = {
-  entities: [...ordersEntities, ...messagingEntities],
-  migrations: [...ordersMigrations, ...messagingMigrations],
-};
+/** Orders' own tables; bootstrapService adds the outbox/inbox entities and migrations of @plinth/messaging. */
+export const ordersDatabase: ServiceDatabase = { entities: ordersEntities, migrations: ordersMigrations };
