@@ -1,5 +1,4 @@
-import { DatabaseServiceConfig } from '@plinth/service-bootstrap';
-import { Type } from 'class-transformer';
+import { DatabaseServiceConfig, EnvNumber } from '@plinth/service-bootstrap';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const DAY_SECONDS = 86_400;
@@ -8,10 +7,10 @@ export class AuthConfig extends DatabaseServiceConfig {
   override PORT = 3001;
   override DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/plinth_auth';
 
-  @Type(() => Number) @IsInt() @Min(60) @Max(3_600)
+  @EnvNumber() @IsInt() @Min(60) @Max(3_600)
   ACCESS_TOKEN_TTL_SECONDS = 900;
 
-  @Type(() => Number) @IsInt() @Min(300) @Max(365 * DAY_SECONDS)
+  @EnvNumber() @IsInt() @Min(300) @Max(365 * DAY_SECONDS)
   REFRESH_TOKEN_TTL_SECONDS = 30 * DAY_SECONDS;
 
   @IsString() @IsNotEmpty()
@@ -21,7 +20,7 @@ export class AuthConfig extends DatabaseServiceConfig {
   JWT_AUDIENCE = 'plinth';
 
   /** A new signing key replaces the current one once it is this old (checked at start and on every key-ring reload). */
-  @Type(() => Number) @IsInt() @Min(1)
+  @EnvNumber() @IsInt() @Min(1)
   SIGNING_KEY_ROTATION_DAYS = 30;
 
   /** Base64 of 32 random bytes; when set, private signing keys are stored AES-256-GCM encrypted. */
