@@ -5,6 +5,7 @@ import {
   Roles,
   type Actor,
   type CreateOrderResult,
+  type EventEnvelope,
   type OrderView,
   type Page,
 } from '@plinth/contracts';
@@ -65,6 +66,22 @@ describe('orders.create', () => {
       { orderId: order.id, userId: actor.userId, status: 'pending', currency: 'EUR', total: order.total, items: body.items },
     ]);
     await expect.poll(async () => (await outboxRows(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true);
+  });
+
+  it('delivers orders.order.created and orders.order.status-changed to the subscribers\' durable queue', async () => {
+    const actor = customer();
+    const order = await create(actor);
+    await send(OrdersRpc.cancel, { actor, orderId: order.id });
+    const received: EventEnvelope[] = [];
+    await expect
+      .poll(async () => {
+        received.push(...(await harness.takeQueuedEvents('notifications')));
+        return received.filter((event) => (event.data as { orderId?: string }).orderId === order.id).map((event) => event.type);
+      }, { timeout: 5_000 })
+      .toStrictEqual([OrdersEvents.orderCreated, OrdersEvents.orderStatusChanged]);
+    const [created, changed] = received.filter((event) => (event.data as { orderId?: string }).orderId === order.id);
+    expect(created).toMatchObject({ version: 1, source: 'orders', data: { orderId: order.id, userId: actor.userId, total: order.total } });
+    expect(changed).toMatchObject({ version: 1, source: 'orders', data: { from: 'pending', to: 'cancelled', version: 2 } });
   });
 
   it('keeps a total of 10^13 minor units exact', async () => {

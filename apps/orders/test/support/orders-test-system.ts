@@ -1,7 +1,9 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AmqpConnection, MessagingModule, RpcClient } from '@plinth/messaging';
+import type { EventEnvelope } from '@plinth/contracts';
+import { AmqpConnection, eventsQueueOf, MessagingModule, RpcClient } from '@plinth/messaging';
+import { connect } from 'amqplib';
 import { buildOrmOptions } from '@plinth/persistence';
 import { startSystem, type RunningSystem } from '@plinth/testing';
 import { ordersDatabase } from '../../src/orders-database.js';
@@ -75,6 +77,24 @@ export class OrdersTestSystem {
       );
       return Number(row?.waiting) >= count;
     });
+  }
+
+  /**
+   * Takes every message waiting in a consumer's durable event queue (nobody consumes it here), so a
+   * test sees exactly what that service would receive.
+   */
+  async takeQueuedEvents(service: string): Promise<EventEnvelope[]> {
+    const connection = await connect(this.system.env['RABBITMQ_URL'] ?? '');
+    try {
+      const channel = await connection.createChannel();
+      const events: EventEnvelope[] = [];
+      for (let message = await channel.get(eventsQueueOf(service), { noAck: true }); message; message = await channel.get(eventsQueueOf(service), { noAck: true })) {
+        events.push(JSON.parse(message.content.toString('utf8')) as EventEnvelope);
+      }
+      return events;
+    } finally {
+      await connection.close();
+    }
   }
 
   async stop(): Promise<void> {
