@@ -37,7 +37,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       jsonWebTokenOptions: { clockTolerance: config.JWT_CLOCK_TOLERANCE_SECONDS },
-      secretOrKeyProvider: (_request: unknown, rawToken: string, done: KeyCallback) => this.provideKey(rawToken, done),
+      // jsonwebtoken 9 verifies with a KeyObject directly (no PEM parsing per request); the
+      // passport-jwt typings only list string | Buffer.
+      secretOrKeyProvider: (_request, rawToken, done) => this.provideKey(rawToken, done as unknown as KeyCallback),
     });
   }
 

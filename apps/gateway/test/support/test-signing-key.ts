@@ -12,7 +12,7 @@ export interface TestSigningKey {
   jwk: PublicJwk;
 }
 
-export const createSigningKey = async (kid = randomUUID()): Promise<TestSigningKey> => {
+export const createSigningKey = async (kid: string = randomUUID()): Promise<TestSigningKey> => {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } as PublicJwk;
   return { kid, privateKey, jwk };
