@@ -19,9 +19,16 @@ export class AuthConfig extends DatabaseServiceConfig {
   @IsString() @IsNotEmpty()
   JWT_AUDIENCE = 'plinth';
 
-  /** A new signing key replaces the current one once it is this old (checked at start and on every key-ring reload). */
+  /** A successor key is created once the newest key is this old (checked at start and on every key-ring reload). */
   @EnvNumber() @IsInt() @Min(1)
   SIGNING_KEY_ROTATION_DAYS = 30;
+
+  /**
+   * How long a new key is published in the JWKS before it signs: longer than verifiers cache the
+   * JWKS (the gateway's JWKS_CACHE_SECONDS, 300) plus one key-ring reload, so none meets an unknown kid.
+   */
+  @EnvNumber() @IsInt() @Min(0)
+  SIGNING_KEY_PREPUBLISH_SECONDS = 600;
 
   /** Base64 of 32 random bytes; when set, private signing keys are stored AES-256-GCM encrypted. */
   @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SIGNING_KEY_ENCRYPTION_KEY must be base64 of exactly 32 bytes' })

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Logger } from '@nestjs/common';
 import { buildOrmOptions, runMigrations } from '@plinth/persistence';
 import { createTestDatabase, type TestDatabase } from '@plinth/testing';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authEntities } from '../src/auth-entities.js';
@@ -13,12 +13,15 @@ import { SigningKey } from '../src/signing-keys/signing-key.entity.js';
 import { KEY_RING_RELOAD_MS, SigningKeyRing } from '../src/signing-keys/signing-key-ring.js';
 
 const DAY_MS = 86_400_000;
+const PREPUBLISH_MS = 600_000;
+const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 
 describe('SigningKeyRing (real Postgres)', () => {
   let database: TestDatabase;
   let orm: MikroORM;
   const config = Object.assign(new AuthConfig(), {
     SIGNING_KEY_ROTATION_DAYS: 30,
+    SIGNING_KEY_PREPUBLISH_SECONDS: PREPUBLISH_MS / 1000,
     SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   });
   const ringOf = () => new SigningKeyRing(orm.em, config);
@@ -59,7 +62,7 @@ describe('SigningKeyRing (real Postgres)', () => {
     expect(stored?.privateKey).not.toContain('"d"');
   });
 
-  it('rotates an old key, keeps publishing it for the grace period, then drops it', async () => {
+  it('pre-publishes a successor before it signs, then keeps the old key published for the grace period', async () => {
     const ring = ringOf();
     const start = new Date();
     await ring.reload(start);
@@ -67,24 +70,31 @@ describe('SigningKeyRing (real Postgres)', () => {
 
     const rotation = new Date(start.getTime() + 31 * DAY_MS);
     await ring.reload(rotation);
-    const newToken = await signedAt(ring, rotation);
-
     expect((await ring.jwks(rotation)).keys).toHaveLength(2);
-    await expect(verifyAt(ring, newToken, rotation)).resolves.toBeDefined();
+    expect(kidOf(await signedAt(ring, rotation))).toBe(kidOf(oldToken));
+
+    const handover = new Date(rotation.getTime() + PREPUBLISH_MS);
+    await ring.reload(handover);
+    const newToken = await signedAt(ring, handover);
+    expect(kidOf(newToken)).not.toBe(kidOf(oldToken));
+    await expect(verifyAt(ring, newToken, handover)).resolves.toBeDefined();
     await expect(verifyAt(ring, oldToken, start)).resolves.toBeDefined();
-    const afterGrace = new Date(rotation.getTime() + 900_000 + 2 * KEY_RING_RELOAD_MS + 1);
-    expect((await ring.jwks(afterGrace)).keys).toHaveLength(1);
+
+    const afterGrace = new Date(handover.getTime() + 900_000 + 2 * KEY_RING_RELOAD_MS + 1);
+    expect((await ring.jwks(afterGrace)).keys.map((key) => key.kid)).toEqual([kidOf(newToken)]);
   });
 
-  it('lets a replica adopt the key another replica rotated in at its next reload', async () => {
-    const [rotating, lagging] = [ringOf(), ringOf()];
+  it('makes every replica switch to the same successor, created once', async () => {
+    const rings = [ringOf(), ringOf()];
     const start = new Date();
-    await Promise.all([rotating.reload(start), lagging.reload(start)]);
+    await Promise.all(rings.map((ring) => ring.reload(start)));
     const rotation = new Date(start.getTime() + 31 * DAY_MS);
-    await rotating.reload(rotation);
-    await lagging.reload(rotation);
-    const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()).kid as string;
-    expect(kidOf(await signedAt(lagging, rotation))).toBe(kidOf(await signedAt(rotating, rotation)));
+    await Promise.all(rings.map((ring) => ring.reload(rotation)));
+    const handover = new Date(rotation.getTime() + PREPUBLISH_MS);
+    await Promise.all(rings.map((ring) => ring.reload(handover)));
+
+    const kids = await Promise.all(rings.map(async (ring) => kidOf(await signedAt(ring, handover))));
+    expect(new Set(kids).size).toBe(1);
     expect(await orm.em.fork().count(SigningKey, {})).toBe(2);
   });
 });

@@ -1,48 +1,65 @@
 import { describe, expect, it } from 'vitest';
-import { currentSigningKey, isDueForRotation, isPublished } from './signing-key-lifecycle.js';
+import { isPublished, isRotationDue, signingKeyAt } from './signing-key-lifecycle.js';
 
 const at = (iso: string) => new Date(iso);
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
-describe('currentSigningKey', () => {
-  it('picks the newest key that is not retired', () => {
-    const keys = [
-      { kid: 'old', createdAt: at('2026-01-01T00:00:00Z'), retiredAt: null },
-      { kid: 'new', createdAt: at('2026-02-01T00:00:00Z'), retiredAt: null },
-      { kid: 'retired', createdAt: at('2026-03-01T00:00:00Z'), retiredAt: at('2026-03-02T00:00:00Z') },
-    ];
-    expect(currentSigningKey(keys)?.kid).toBe('new');
+describe('signingKeyAt', () => {
+  const old = { kid: 'old', createdAt: at('2026-10-01T00:00:00Z'), retiredAt: at('2026-11-24T13:00:00Z') };
+  const successor = { kid: 'successor', createdAt: at('2026-11-24T12:00:00Z'), retiredAt: null };
+
+  it('keeps signing with the old key while its successor is being pre-published', () => {
+    expect(signingKeyAt([old, successor], at('2026-11-24T12:59:59Z'), HOUR_MS)?.kid).toBe('old');
   });
 
-  it('finds none when every key is retired', () => {
-    expect(currentSigningKey([{ createdAt: at('2026-01-01T00:00:00Z'), retiredAt: at('2026-01-02T00:00:00Z') }])).toBeUndefined();
+  it('switches to the successor once it has been published for the pre-publication time', () => {
+    expect(signingKeyAt([old, successor], at('2026-11-24T13:00:00Z'), HOUR_MS)?.kid).toBe('successor');
+  });
+
+  it('signs with the very first key at once: no verifier can hold an older one', () => {
+    expect(signingKeyAt([successor], at('2026-11-24T12:00:01Z'), HOUR_MS)?.kid).toBe('successor');
+  });
+
+  it('never signs with a key whose retirement has passed', () => {
+    expect(signingKeyAt([old], at('2026-11-24T13:00:00Z'), HOUR_MS)).toBeUndefined();
   });
 });
 
-describe('isDueForRotation', () => {
+describe('isRotationDue', () => {
   const key = { createdAt: at('2026-11-01T00:00:00Z'), retiredAt: null };
 
-  it('keeps a key younger than the maximum age', () => {
-    expect(isDueForRotation(key, at('2026-11-01T23:59:59Z'), 24 * HOUR_MS)).toBe(false);
+  it('is due when there is no key at all', () => {
+    expect(isRotationDue([], at('2026-11-01T00:00:00Z'), DAY_MS)).toBe(true);
   });
 
-  it('rotates a key once it reaches the maximum age', () => {
-    expect(isDueForRotation(key, at('2026-11-02T00:00:00Z'), 24 * HOUR_MS)).toBe(true);
+  it('is not due while the newest key is younger than the maximum age', () => {
+    expect(isRotationDue([key], at('2026-11-01T23:59:59Z'), DAY_MS)).toBe(false);
+  });
+
+  it('is due once the newest key reaches the maximum age', () => {
+    expect(isRotationDue([key], at('2026-11-02T00:00:00Z'), DAY_MS)).toBe(true);
+  });
+
+  it('is not due again while a fresh successor is still pre-published', () => {
+    const pending = { createdAt: at('2026-11-02T00:00:00Z'), retiredAt: null };
+    expect(isRotationDue([{ ...key, retiredAt: at('2026-11-02T01:00:00Z') }, pending], at('2026-11-02T00:30:00Z'), DAY_MS)).toBe(false);
   });
 });
 
 describe('isPublished', () => {
   const retiredAt = at('2026-11-24T12:00:00Z');
+  const createdAt = at('2026-01-01T00:00:00Z');
 
-  it('publishes a key that is still current', () => {
-    expect(isPublished({ createdAt: at('2026-01-01T00:00:00Z'), retiredAt: null }, at('2030-01-01T00:00:00Z'), HOUR_MS)).toBe(true);
+  it('publishes a key that is not retired', () => {
+    expect(isPublished({ createdAt, retiredAt: null }, at('2030-01-01T00:00:00Z'), HOUR_MS)).toBe(true);
   });
 
   it('keeps publishing a retired key within the grace period', () => {
-    expect(isPublished({ createdAt: at('2026-01-01T00:00:00Z'), retiredAt }, at('2026-11-24T12:59:59Z'), HOUR_MS)).toBe(true);
+    expect(isPublished({ createdAt, retiredAt }, at('2026-11-24T12:59:59Z'), HOUR_MS)).toBe(true);
   });
 
   it('drops a retired key once the grace period is over', () => {
-    expect(isPublished({ createdAt: at('2026-01-01T00:00:00Z'), retiredAt }, at('2026-11-24T13:00:00Z'), HOUR_MS)).toBe(false);
+    expect(isPublished({ createdAt, retiredAt }, at('2026-11-24T13:00:00Z'), HOUR_MS)).toBe(false);
   });
 });

@@ -1,24 +1,41 @@
-/** When keys sign and when they stop being published: pure rules over a key's timestamps. */
+/**
+ * When keys sign and when they are published: pure rules over a key's timestamps. A new key is
+ * published for a while before it signs, so every verifier's cached JWKS already holds it; the key
+ * it replaces signs until then (its `retiredAt` lies in the future) and stays published afterwards
+ * until every token it signed has expired.
+ */
 export interface KeyTimestamps {
   createdAt: Date;
   retiredAt: Date | null;
 }
 
-/** The newest key that has not been retired signs new tokens. */
-export function currentSigningKey<K extends KeyTimestamps>(keys: readonly K[]): K | undefined {
-  return keys
-    .filter((key) => key.retiredAt === null)
-    .reduce<K | undefined>((newest, key) => (!newest || key.createdAt > newest.createdAt ? key : newest), undefined);
-}
+const isLive = (key: KeyTimestamps, now: Date) => key.retiredAt === null || key.retiredAt.getTime() > now.getTime();
 
-export function isDueForRotation(key: KeyTimestamps, now: Date, maxAgeMs: number): boolean {
-  return now.getTime() - key.createdAt.getTime() >= maxAgeMs;
+const newest = <K extends KeyTimestamps>(keys: readonly K[]): K | undefined =>
+  keys.reduce<K | undefined>((found, key) => (!found || key.createdAt > found.createdAt ? key : found), undefined);
+
+/** Keys that may still sign at `now` (not retired yet). */
+export function liveKeys<K extends KeyTimestamps>(keys: readonly K[], now: Date): K[] {
+  return keys.filter((key) => isLive(key, now));
 }
 
 /**
- * A retired key stays in the JWKS for `graceMs`: long enough for every token it signed to expire,
- * including those signed by replicas that had not yet reloaded the key ring.
+ * The newest live key that has been published for `prepublishMs`; when there is none (the very
+ * first key), the newest live key, since no verifier can have cached anything older.
  */
+export function signingKeyAt<K extends KeyTimestamps>(keys: readonly K[], now: Date, prepublishMs: number): K | undefined {
+  const live = liveKeys(keys, now);
+  const published = live.filter((key) => key.createdAt.getTime() + prepublishMs <= now.getTime());
+  return newest(published) ?? newest(live);
+}
+
+/** A rotation is due when there is no live key, or the newest one (even if not signing yet) has reached the maximum age. */
+export function isRotationDue(keys: readonly KeyTimestamps[], now: Date, maxAgeMs: number): boolean {
+  const latest = newest(liveKeys(keys, now));
+  return !latest || now.getTime() - latest.createdAt.getTime() >= maxAgeMs;
+}
+
+/** Published while live and for `graceMs` after retirement. */
 export function isPublished(key: KeyTimestamps, now: Date, graceMs: number): boolean {
   return key.retiredAt === null || key.retiredAt.getTime() + graceMs > now.getTime();
 }

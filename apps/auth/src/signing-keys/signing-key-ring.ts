@@ -5,7 +5,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT,
 import { AuthConfig } from '../config.js';
 import { PrivateKeyCipher } from './private-key-cipher.js';
 import { SigningKey } from './signing-key.entity.js';
-import { currentSigningKey, isDueForRotation, isPublished } from './signing-key-lifecycle.js';
+import { isPublished, isRotationDue, liveKeys, signingKeyAt } from './signing-key-lifecycle.js';
 
 const ALG = 'ES256';
 const DAY_MS = 86_400_000;
@@ -21,8 +21,8 @@ interface Signer {
 
 /**
  * The ES256 keys every auth replica signs with, kept in the database so all replicas agree.
- * Signing uses the in-memory current key; the JWKS is read fresh so it always includes keys that
- * another replica has just created.
+ * Signing uses the in-memory key chosen at the last reload; the JWKS is read fresh so it always
+ * includes keys that another replica has just created.
  */
 @Injectable()
 export class SigningKeyRing implements OnApplicationBootstrap, OnModuleDestroy {
@@ -51,15 +51,16 @@ export class SigningKeyRing implements OnApplicationBootstrap, OnModuleDestroy {
     clearInterval(this.reloadTimer);
   }
 
-  /** Adopts the current key, creating (or rotating in) one first when there is none or it is too old. */
+  /** Adopts the key that should sign now, first creating a successor when a rotation is due. */
   async reload(now = new Date()): Promise<void> {
-    const maxAgeMs = this.config.SIGNING_KEY_ROTATION_DAYS * DAY_MS;
-    let current = currentSigningKey(await this.em.fork().find(SigningKey, { retiredAt: null }));
-    if (!current || isDueForRotation(current, now, maxAgeMs)) current = await this.rotate(now, maxAgeMs);
-    if (this.signer?.kid === current.kid) return;
-    const privateJwk = JSON.parse(this.cipher.open(current.privateKey)) as JWK;
-    this.signer = { kid: current.kid, privateKey: (await importJWK(privateJwk, ALG)) as CryptoKey };
-    this.logger.log({ kid: current.kid }, 'signing with key');
+    let keys = liveKeys(await this.em.fork().find(SigningKey, {}), now);
+    if (isRotationDue(keys, now, this.maxAgeMs)) keys = await this.rotate(now);
+    const signing = signingKeyAt(keys, now, this.prepublishMs);
+    if (!signing) throw new Error('no signing key is live after rotation');
+    if (this.signer?.kid === signing.kid) return;
+    const privateJwk = JSON.parse(this.cipher.open(signing.privateKey)) as JWK;
+    this.signer = { kid: signing.kid, privateKey: (await importJWK(privateJwk, ALG)) as CryptoKey };
+    this.logger.log({ kid: signing.kid }, 'signing with key');
   }
 
   async sign(claims: AccessTokenClaims): Promise<string> {
@@ -69,24 +70,37 @@ export class SigningKeyRing implements OnApplicationBootstrap, OnModuleDestroy {
       .sign(this.signer.privateKey);
   }
 
-  /** Current and recently retired public keys: a retired key stays until every token it signed has expired. */
+  /** Pre-published, signing and recently retired public keys: a retired key stays until every token it signed has expired. */
   async jwks(now = new Date()): Promise<JwksResult> {
     const graceMs = (this.config.ACCESS_TOKEN_TTL_SECONDS * 1000) + 2 * KEY_RING_RELOAD_MS;
     const keys = await this.em.fork().find(SigningKey, {}, { orderBy: { createdAt: 'desc' } });
     return { keys: keys.filter((key) => isPublished(key, now, graceMs)).map((key) => key.publicJwk) };
   }
 
-  private rotate(now: Date, maxAgeMs: number): Promise<SigningKey> {
+  /**
+   * Creates the successor key; the keys it replaces keep signing until it has been pre-published.
+   * Returns the live keys afterwards.
+   */
+  private rotate(now: Date): Promise<SigningKey[]> {
     return this.em.fork().transactional(async (tx) => {
       await tx.execute('select pg_advisory_xact_lock(?)', [KEY_CREATION_LOCK]);
-      const previous = currentSigningKey(await tx.find(SigningKey, { retiredAt: null }));
+      const live = liveKeys(await tx.find(SigningKey, {}), now);
       // Another replica may have rotated while this one waited for the lock.
-      if (previous && !isDueForRotation(previous, now, maxAgeMs)) return previous;
-      if (previous) previous.retiredAt = now;
+      if (!isRotationDue(live, now, this.maxAgeMs)) return live;
+      const handover = new Date(now.getTime() + (live.length > 0 ? this.prepublishMs : 0));
+      for (const key of live) if (key.retiredAt === null) key.retiredAt = handover;
       const created = await this.generateKey(now);
       tx.persist(created);
-      return created;
+      return [...live, created];
     });
+  }
+
+  private get maxAgeMs(): number {
+    return this.config.SIGNING_KEY_ROTATION_DAYS * DAY_MS;
+  }
+
+  private get prepublishMs(): number {
+    return this.config.SIGNING_KEY_PREPUBLISH_SECONDS * 1000;
   }
 
   private async generateKey(now: Date): Promise<SigningKey> {
