@@ -38,7 +38,7 @@ export class Notification {
   data: Record<string, unknown>;
 
   @Property({ type: 'boolean', default: false })
-  read: boolean = false;
+  read = false;
 
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date;

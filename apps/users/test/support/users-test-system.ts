@@ -35,7 +35,7 @@ export class UsersTestSystem {
   static async start(): Promise<UsersTestSystem> {
     const system = await startSystem({ services: ['users'], serviceEnv: { users: { PREFETCH: '1' } } });
     try {
-      const url = system.env['RABBITMQ_URL']!;
+      const url = brokerUrlOf(system);
       const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'users-test-client', url }), {
         logger: false,
       });
@@ -71,7 +71,7 @@ export class UsersTestSystem {
 
   /** Takes every message now in users' dead-letter queue. */
   async drainDeadLetters(): Promise<{ body: EventEnvelope; headers: Record<string, unknown> }[]> {
-    const connection = await connect(this.system.env['RABBITMQ_URL']!);
+    const connection = await connect(brokerUrlOf(this.system));
     try {
       const channel = await connection.createChannel();
       const drained: { body: EventEnvelope; headers: Record<string, unknown> }[] = [];
@@ -97,6 +97,12 @@ export class UsersTestSystem {
     await Promise.allSettled([this.client?.close(), this.orm?.close(true)]);
     await this.system.stop();
   }
+}
+
+function brokerUrlOf(system: RunningSystem): string {
+  const url = system.env['RABBITMQ_URL'];
+  if (!url) throw new Error('the test system has no RABBITMQ_URL');
+  return url;
 }
 
 export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -1,0 +1,132 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EVENTS_EXCHANGE, NotificationsEvents, type EventEnvelope } from '@plinth/contracts';
+import {
+  AmqpConnection,
+  createEvent,
+  deadLetterQueueOf,
+  EventPublisher,
+  MessagingModule,
+  messagingEntities,
+  messagingMigrations,
+  RpcClient,
+} from '@plinth/messaging';
+import { buildOrmOptions } from '@plinth/persistence';
+import { startSystem, type RunningSystem } from '@plinth/testing';
+import { connect, type ChannelModel } from 'amqplib';
+import { notificationsDatabase } from '../../src/notifications-database.js';
+
+export interface DeadLetter {
+  body: EventEnvelope;
+  headers: Record<string, unknown>;
+}
+
+/**
+ * The BUILT notifications app as its own process (real Postgres, real broker, own vhost), with what
+ * a test needs around it: an RPC client as the gateway uses it, a publisher playing auth and orders,
+ * a tap on `notifications.notification.created` (as the gateway would see it) and the ORM.
+ */
+export class NotificationsTestSystem {
+  /** Every notification.created event seen since start, in arrival order. */
+  readonly created: EventEnvelope[] = [];
+
+  private constructor(
+    readonly system: RunningSystem,
+    private readonly client: INestApplicationContext,
+    readonly rpc: RpcClient,
+    private readonly publisher: EventPublisher,
+    readonly orm: MikroORM,
+    private readonly broker: ChannelModel,
+  ) {}
+
+  /** PREFETCH=1 makes the service handle its event queue strictly in order, so a later event proves earlier ones were handled. */
+  static async start(): Promise<NotificationsTestSystem> {
+    const system = await startSystem({ services: ['notifications'], serviceEnv: { notifications: { PREFETCH: '1' } } });
+    try {
+      const url = system.env['RABBITMQ_URL'];
+      if (!url) throw new Error('the test system has no RABBITMQ_URL');
+      const client = await NestFactory.createApplicationContext(
+        MessagingModule.forRoot({ serviceName: 'notifications-test-client', url }),
+        { logger: false },
+      );
+      await client.init();
+      await waitUntil(async () => client.get(AmqpConnection).isConnected());
+      const orm = await MikroORM.init(
+        buildOrmOptions({
+          serviceName: 'notifications-test',
+          clientUrl: system.databaseUrlOf('notifications'),
+          entities: [...notificationsDatabase.entities, ...messagingEntities],
+          migrations: [...notificationsDatabase.migrations, ...messagingMigrations],
+        }),
+      );
+      const broker = await connect(url);
+      const harness = new NotificationsTestSystem(system, client, client.get(RpcClient), client.get(EventPublisher), orm, broker);
+      await harness.tapCreatedEvents();
+      return harness;
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+  }
+
+  event<T>(type: string, version: number, data: T, source: string): EventEnvelope<T> {
+    return createEvent(type, version, data, { source });
+  }
+
+  publish(event: EventEnvelope): Promise<void> {
+    return this.publisher.publish(event);
+  }
+
+  /** Raw SQL on notifications' database (`?` placeholders). */
+  sql<T extends object>(query: string, params: unknown[] = []): Promise<T[]> {
+    return this.orm.em.getConnection().execute<T[]>(query, params);
+  }
+
+  createdFor(userId: string): EventEnvelope[] {
+    return this.created.filter((event) => (event.data as { userId?: string }).userId === userId);
+  }
+
+  /** Takes every message now in notifications' dead-letter queue. */
+  async drainDeadLetters(): Promise<DeadLetter[]> {
+    const channel = await this.broker.createChannel();
+    try {
+      const drained: DeadLetter[] = [];
+      const queue = deadLetterQueueOf('notifications');
+      for (let message = await channel.get(queue); message; message = await channel.get(queue)) {
+        drained.push({ body: JSON.parse(message.content.toString('utf8')) as EventEnvelope, headers: message.properties.headers ?? {} });
+        channel.ack(message);
+      }
+      return drained;
+    } finally {
+      await channel.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.broker?.close(), this.client?.close(), this.orm?.close(true)]);
+    await this.system.stop();
+  }
+
+  /** An exclusive queue bound like the gateway's, so every created event is recorded from now on. */
+  private async tapCreatedEvents(): Promise<void> {
+    const channel = await this.broker.createChannel();
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await channel.bindQueue(queue, EVENTS_EXCHANGE, NotificationsEvents.notificationCreated);
+    await channel.consume(
+      queue,
+      (message) => {
+        if (message) this.created.push(JSON.parse(message.content.toString('utf8')) as EventEnvelope);
+      },
+      { noAck: true },
+    );
+  }
+}
+
+export async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
