@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// `npm test`: build every project, run every vitest project, end with the line `N passed, N failed`.
+// `npm test -- --checks` (CI) also runs lint and typecheck first and counts each as one check.
+// Exit status is non-zero on any failure and when no test ran at all.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const withChecks = process.argv.includes('--checks');
+const vitestArgs = process.argv.slice(2).filter((arg) => arg !== '--checks');
+const resultsFile = join(root, 'tmp', 'test-results', 'vitest.json');
+
+const tally = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(label, command, args) {
+  process.stdout.write(`\n▶ ${label}: ${[command, ...args].map((part) => part.replace(root + '/', '')).join(' ')}\n`);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`◀ ${label}: ${code === 0 ? 'ok' : `failed (${signal ?? `exit ${code}`})`} in ${seconds}s\n`);
+      resolve(code === 0);
+    });
+  });
+}
+
+function check(name, ok) {
+  if (ok) tally.passed += 1;
+  else {
+    tally.failed += 1;
+    failures.push(`check: ${name}`);
+  }
+}
+
+function finish() {
+  if (failures.length > 0) {
+    process.stdout.write(`\nFailures:\n${failures.map((failure) => `  ✗ ${failure}`).join('\n')}\n`);
+  }
+  if (tally.skipped > 0) process.stdout.write(`${tally.skipped} skipped (skipped tests are not allowed)\n`);
+  process.stdout.write(`\n${tally.passed} passed, ${tally.failed} failed\n`);
+  const ok = tally.failed === 0 && tally.skipped === 0 && tally.passed > 0;
+  process.exit(ok ? 0 : 1);
+}
+
+/** Counts from vitest's JSON report; a file that failed to load counts as one failure. */
+function countVitest() {
+  if (!existsSync(resultsFile)) {
+    tally.failed += 1;
+    failures.push('vitest produced no report (crashed before running tests?)');
+    return;
+  }
+  const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  for (const file of report.testResults ?? []) {
+    const relative = file.name.replace(root + '/', '');
+    const assertions = file.assertionResults ?? [];
+    for (const test of assertions) {
+      if (test.status === 'passed') tally.passed += 1;
+      else if (test.status === 'failed') {
+        tally.failed += 1;
+        failures.push(`${relative} › ${[...(test.ancestorTitles ?? []), test.title].join(' › ')}`);
+      } else tally.skipped += 1;
+    }
+    if (file.status === 'failed' && !assertions.some((test) => test.status === 'failed')) {
+      tally.failed += 1;
+      failures.push(`${relative}: ${(file.message ?? 'failed outside any test').split('\n')[0]}`);
+    }
+  }
+}
+
+const built = await run('build', bin('nx'), ['run-many', '-t', 'build', '--parallel=2', '--output-style=stream-without-prefixes']);
+if (withChecks) {
+  check('build', built);
+  check('lint', await run('lint', 'npm', ['run', '--silent', 'lint']));
+  check('typecheck', await run('typecheck', 'npm', ['run', '--silent', 'typecheck']));
+}
+if (!built) {
+  if (!withChecks) {
+    tally.failed += 1;
+    failures.push('build failed: tests were not run (the e2e suite needs the built apps)');
+  }
+  finish();
+}
+
+rmSync(resultsFile, { force: true });
+mkdirSync(dirname(resultsFile), { recursive: true });
+await run('tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...vitestArgs]);
+countVitest();
+finish();
