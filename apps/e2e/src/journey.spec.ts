@@ -2,8 +2,8 @@
 // messaging styles: RPC for the requests, events (outbox → broker → inbox) for the notifications.
 import type { NotificationView, OrderView, TokenPair } from '@plinth/contracts';
 import type { RunningSystem } from '@plinth/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startE2eSystem, stopE2eSystem } from './support/e2e-system.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { consistently, eventually } from './support/eventually.js';
 import { expectStatus, PlinthApi, sampleOrder, type RegisteredUser } from './support/plinth-api.js';
 
@@ -17,6 +17,9 @@ const describeNotification = (n: NotificationView): string => {
   return n.type === 'welcome' ? 'welcome' : `${n.type}:${String(data.orderId)}${target}`;
 };
 
+// Every step crosses processes and the broker on two shared cores: allow for a loaded machine.
+vi.setConfig({ testTimeout: 60_000 });
+
 describe('customer journey', () => {
   let system: RunningSystem;
   let api: PlinthApi;
@@ -29,7 +32,7 @@ describe('customer journey', () => {
   beforeAll(async () => {
     system = await startE2eSystem();
     api = new PlinthApi(system.gatewayUrl);
-  }, 180_000);
+  }, SYSTEM_START_TIMEOUT_MS);
 
   afterAll(() => stopE2eSystem(system, 'journey'), 60_000);
 

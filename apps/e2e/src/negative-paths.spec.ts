@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationView, OrderView, TokenPair } from '@plinth/contracts';
 import type { RunningSystem } from '@plinth/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startE2eSystem, stopE2eSystem } from './support/e2e-system.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { eventually } from './support/eventually.js';
 import { signedWithForeignKey, unsigned, withEscalatedClaims } from './support/forged-tokens.js';
 import {
@@ -15,6 +15,9 @@ import { expectProblem, expectValidationProblem } from './support/problem-assert
 
 const item = { sku: 'SKU-1', quantity: 1, unitPrice: 100 };
 const items = (count: number) => Array.from({ length: count }, (_, i) => ({ ...item, sku: `SKU-${i}` }));
+
+// Every step crosses processes and the broker on two shared cores: allow for a loaded machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 let system: RunningSystem;
 let api: PlinthApi;
@@ -29,7 +32,7 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([api.register('alice'), api.register('bob')]);
   admin = await api.login(ADMIN.email, ADMIN.password);
   aliceOrder = await api.createOrder(alice.tokens.accessToken);
-}, 180_000);
+}, SYSTEM_START_TIMEOUT_MS);
 
 afterAll(() => stopE2eSystem(system, 'negative-paths'), 60_000);
 

@@ -3,7 +3,7 @@
 import type { TokenPair } from '@plinth/contracts';
 import type { RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eSystem, stopE2eSystem } from './support/e2e-system.js';
+import { startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { eventually } from './support/eventually.js';
 import { claimsOf, expectStatus, PlinthApi } from './support/plinth-api.js';
 import { expectProblem } from './support/problem-assertions.js';
@@ -21,7 +21,7 @@ describe('access token expiry', () => {
   beforeAll(async () => {
     system = await startE2eSystem({ services: [...SERVICES], env: { ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS), JWT_CLOCK_TOLERANCE_SECONDS: '0' } });
     api = new PlinthApi(system.gatewayUrl);
-  }, 180_000);
+  }, SYSTEM_START_TIMEOUT_MS);
 
   afterAll(() => stopE2eSystem(system, 'token-expiry', SERVICES), 60_000);
 

@@ -12,8 +12,13 @@ const E2E_ENV = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, AUTH
 // Outside the repo: kept after a run so a failure can be read against what each service logged.
 const LOG_DIR = '/tmp/plinth/e2e-logs';
 
+// Five Nest processes importing their module graphs at once on two shared cores: under load, booting
+// alone can take a minute or more, so readiness gets a generous budget (SYSTEM_START_TIMEOUT_MS covers it).
+const READY_TIMEOUT_MS = 150_000;
+export const SYSTEM_START_TIMEOUT_MS = READY_TIMEOUT_MS + 60_000;
+
 export async function startE2eSystem(options: StartSystemOptions = {}): Promise<RunningSystem> {
-  return startSystem({ ...options, env: { ...E2E_ENV, ...options.env } });
+  return startSystem({ readyTimeoutMs: READY_TIMEOUT_MS, ...options, env: { ...E2E_ENV, ...options.env } });
 }
 
 /** Writes each service's captured output to LOG_DIR/<label>-<service>.log, then stops the system. */
