@@ -8,6 +8,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { GatewayConfig } from './config.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { rateLimitOptions } from './http/rate-limits.js';
+import { RouteTable } from './http/route-table.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -25,6 +26,7 @@ import { UsersController } from './users/users.controller.js';
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    RouteTable,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

@@ -1,11 +1,12 @@
 // Every HTTP route of the app must declare who may call it. The guards fail closed (no declaration =
 // authenticated), but an undeclared route is a review smell: this spec makes it a build failure, and
 // pins the exact policy of every route so that a change in exposure shows up in the diff.
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
+import { registeredRoutes } from '../http/route-table.js';
 import { ACCESS_POLICY, type AccessPolicy } from './access-policy.decorators.js';
 
 interface RouteWithPolicy {
@@ -13,29 +14,12 @@ interface RouteWithPolicy {
   policy: AccessPolicy | undefined;
 }
 
-const joinPath = (...parts: (string | undefined)[]): string =>
-  '/' + parts.flatMap((part) => (part ?? '').split('/')).filter(Boolean).join('/');
-
-const registeredRoutes = (testApp: GatewayTestApp): RouteWithPolicy[] => {
+const routesWithPolicies = (testApp: GatewayTestApp): RouteWithPolicy[] => {
   const reflector = new Reflector();
-  const scanner = new MetadataScanner();
-  const routes: RouteWithPolicy[] = [];
-  for (const module of testApp.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
-      if (!controller) continue;
-      for (const name of scanner.getAllMethodNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, () => unknown>)[name];
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined) continue;
-        routes.push({
-          route: `${RequestMethod[method]} ${joinPath(Reflect.getMetadata(PATH_METADATA, controller), Reflect.getMetadata(PATH_METADATA, handler))}`,
-          policy: reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [handler, controller]),
-        });
-      }
-    }
-  }
-  return routes;
+  return registeredRoutes(testApp.app.get(ModulesContainer)).map(({ method, path, controller, handler }) => ({
+    route: `${method} ${path}`,
+    policy: reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [handler as () => void, controller as () => void]),
+  }));
 };
 
 const describePolicy = (policy: AccessPolicy | undefined): string =>
@@ -46,7 +30,7 @@ let routes: RouteWithPolicy[];
 
 beforeAll(async () => {
   testApp = await createGatewayTestApp();
-  routes = registeredRoutes(testApp);
+  routes = routesWithPolicies(testApp);
 });
 afterAll(() => testApp.close());
 
@@ -75,5 +59,28 @@ describe('route access policies', () => {
       'GET /v1/notifications': 'authenticated',
       'POST /v1/notifications/:id/read': 'authenticated',
     });
+  });
+});
+
+describe('route access policies are enforced', () => {
+  const call = (route: string, token?: string) => {
+    const [method, template] = route.split(' ');
+    const path = template.replace(':id', randomUUID());
+    const req = request(testApp.app.getHttpServer())[method.toLowerCase() as 'get' | 'post' | 'patch'](path);
+    return token ? req.set('authorization', `Bearer ${token}`) : req;
+  };
+
+  it('answers 401 on every non-public route when no token is sent, before any RPC', async () => {
+    const guarded = routes.filter((route) => route.policy?.kind !== 'public');
+    expect(guarded.length).toBeGreaterThan(10);
+    for (const { route } of guarded) expect([route, (await call(route)).status]).toEqual([route, 401]);
+    expect(testApp.rpc.calls).toEqual([]);
+  });
+
+  it('answers 403 on every admin route to a caller without the admin role', async () => {
+    const token = await testApp.token({ roles: ['user'] });
+    const adminOnly = routes.filter((route) => route.policy?.kind === 'roles');
+    expect(adminOnly.length).toBe(3);
+    for (const { route } of adminOnly) expect([route, (await call(route, token)).status]).toEqual([route, 403]);
   });
 });

@@ -110,6 +110,12 @@ describe('error format', () => {
     expectProblem(await http().get('/v1/nothing-here').set('authorization', `Bearer ${token}`), 404, ErrorCodes.NOT_FOUND);
   });
 
+  it('answers a known path with an unsupported method with 405 problem+json and Allow', async () => {
+    const res = await http().delete(`/v1/orders/${randomUUID()}`).set('authorization', `Bearer ${token}`);
+    expectProblem(res, 405, 'HTTP.METHOD_NOT_ALLOWED');
+    expect(res.headers.allow).toBe('GET, HEAD');
+  });
+
   it('answers an RPC timeout with 504 and a detail that names no service', async () => {
     t.rpc.reply(UsersRpc.list, () => {
       throw new ApplicationError(ErrorCodes.TIMEOUT, 'No reply to users.list within 5000 ms');
