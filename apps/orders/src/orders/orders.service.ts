@@ -58,18 +58,16 @@ export class OrdersService {
       total: computeOrderTotal(items),
     });
     em.persist(order);
-    const requestHash = idempotencyKey === undefined ? undefined : createOrderRequestHash(request);
-    if (idempotencyKey !== undefined && requestHash !== undefined) {
-      em.persist(Object.assign(new OrderIdempotencyKey(), { userId: actor.userId, key: idempotencyKey, requestHash, order }));
-    }
+    const spentKey = idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash: createOrderRequestHash(request) };
+    if (spentKey) em.persist(Object.assign(new OrderIdempotencyKey(), { userId: actor.userId, ...spentKey, order }));
     this.outbox.add(em, this.orderCreatedEvent(order));
     try {
       // Insert first, look up only on conflict: a fresh key (the common case) costs no extra round trip,
       // and the key's primary key lets exactly one of several concurrent first requests commit.
       await em.flush();
     } catch (error) {
-      if (idempotencyKey === undefined || requestHash === undefined || !(error instanceof UniqueConstraintViolationException)) throw error;
-      return this.replay(actor, idempotencyKey, requestHash);
+      if (!spentKey || !(error instanceof UniqueConstraintViolationException)) throw error;
+      return this.replay(actor, spentKey);
     }
     this.outbox.notifyCommitted();
     return { order: toOrderView(order), replayed: false };
@@ -160,7 +158,7 @@ export class OrdersService {
   }
 
   /** The key was spent already (earlier or by a concurrent request): same body → that order, else refuse. */
-  private async replay(actor: Actor, key: string, requestHash: string): Promise<CreateOrderResult> {
+  private async replay(actor: Actor, { key, requestHash }: { key: string; requestHash: string }): Promise<CreateOrderResult> {
     const record = await this.em.fork().findOne(OrderIdempotencyKey, { userId: actor.userId, key }, { populate: ['order'], strategy: 'joined' });
     if (!record) throw new ApplicationError(ErrorCodes.INTERNAL, 'Idempotency record vanished after a key conflict');
     if (record.requestHash !== requestHash) {
