@@ -37,7 +37,7 @@ const list = (userId: string, query: object = {}) => send<Page<NotificationView>
 const rejection = (promise: Promise<unknown>) =>
   promise.then(
     () => expect.fail('expected the RPC to be refused'),
-    (reason: unknown) => reason as { code: string },
+    (reason: unknown) => reason as { code: string; details?: { fieldErrors?: { field: string }[] } },
   );
 const notificationCount = async (userId: string) => {
   const [row] = await harness.sql<{ count: string }>('select count(*) from notifications where user_id = ?', [userId]);
@@ -203,6 +203,14 @@ describe('notifications.list', () => {
   it('refuses a cursor it did not issue with COMMON.VALIDATION_FAILED', async () => {
     const error = await rejection(list(randomUUID(), { cursor: 'garbage!' }));
     expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
+  });
+});
+
+describe('requests without an actor', () => {
+  it.each([NotificationsRpc.list, NotificationsRpc.markRead])('%s refuses them with a field error on actor', async (pattern) => {
+    const error = await rejection(send(pattern, { notificationId: randomUUID() }));
+    expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
+    expect(error.details?.fieldErrors?.map((fieldError) => fieldError.field)).toContain('actor');
   });
 });
 

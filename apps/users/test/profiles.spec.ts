@@ -145,6 +145,14 @@ describe('users.profile.get', () => {
   });
 });
 
+describe('requests without an actor', () => {
+  it.each([UsersRpc.getProfile, UsersRpc.updateProfile, UsersRpc.list])('%s refuses them with a field error on actor', async (pattern) => {
+    const error = await rejection(send(pattern, { userId: randomUUID(), displayName: 'Nobody' }));
+    expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
+    expect(error.details?.fieldErrors?.map((fieldError) => fieldError.field)).toContain('actor');
+  });
+});
+
 describe('users.profile.update', () => {
   it('changes the display name and updatedAt, nothing else', async () => {
     const user = newUser();
