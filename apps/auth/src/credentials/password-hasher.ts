@@ -1,5 +1,5 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 
 // OWASP Password Storage Cheat Sheet, argon2id minimum: 19 MiB, 2 iterations, 1 lane.
@@ -7,8 +7,13 @@ import { randomBytes } from 'node:crypto';
 export const ARGON2ID_OPTIONS = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnModuleInit {
   private dummyHash?: Promise<string>;
+
+  /** Computes the dummy hash up front, so the first unknown-email login is not slower than the rest. */
+  async onModuleInit(): Promise<void> {
+    await this.dummy();
+  }
 
   hash(password: string): Promise<string> {
     return hash(password, ARGON2ID_OPTIONS);
@@ -23,8 +28,12 @@ export class PasswordHasher {
    * unknown email takes as long as one with a wrong password.
    */
   async verifyAgainstDummy(password: string): Promise<false> {
-    this.dummyHash ??= this.hash(randomBytes(32).toString('base64url'));
-    await verify(await this.dummyHash, password);
+    await verify(await this.dummy(), password);
     return false;
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= this.hash(randomBytes(32).toString('base64url'));
+    return this.dummyHash;
   }
 }

@@ -20,6 +20,7 @@ export class AuthSchemaMigration extends Migration {
       "expires_at" timestamptz not null, "used_at" timestamptz null, "replaced_by" uuid null,
       primary key ("id"));`);
     this.addSql(`create index "refresh_tokens_session_id_index" on "refresh_tokens" ("session_id");`);
+    this.addSql(`create index "refresh_tokens_expires_at_index" on "refresh_tokens" ("expires_at");`);
     this.addSql(`alter table "refresh_tokens" add constraint "refresh_tokens_token_hash_unique" unique ("token_hash");`);
 
     this.addSql(`create table "signing_keys" (

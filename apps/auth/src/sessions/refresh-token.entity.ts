@@ -21,6 +21,7 @@ export class RefreshToken {
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt: Date = new Date();
 
+  @Index({ name: 'refresh_tokens_expires_at_index' })
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   expiresAt: Date;
 

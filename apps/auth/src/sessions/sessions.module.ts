@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module.js';
 import { SessionsHandlers } from './sessions.handlers.js';
+import { RefreshTokenPruner } from './refresh-token-pruner.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenIssuer } from './token-issuer.js';
 
 @Module({
   imports: [SigningKeysModule],
   controllers: [SessionsHandlers],
-  providers: [SessionsService, TokenIssuer],
+  providers: [SessionsService, TokenIssuer, RefreshTokenPruner],
   exports: [SessionsService],
 })
 export class SessionsModule {}
