@@ -9,6 +9,7 @@ export interface ProblemBody {
   detail: string;
   instance: string;
   code: string;
+  requestId?: string;
   errors?: { field: string; message: string }[];
 }
 
