@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager, MikroORM, RequestContext } from '@mikro-orm/core';
+import { EntityManager, RequestContext } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { CreateRequestContext } from '@mikro-orm/decorators/legacy';
 import { Injectable, type CallHandler, type ExecutionContext, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -13,7 +14,7 @@ import {
   dropDatabase,
   ensureDatabaseExists,
   runMigrations,
-} from '@plinth/persistence';
+} from '../src/index.js';
 import { LedgerEntry } from './fixtures/ledger-entry.entity.js';
 import { ledgerMigrations } from './fixtures/ledger-migrations.js';
 
@@ -30,10 +31,10 @@ class LedgerService {
 
   // MikroORM finds `this.em` and runs the method in a fresh fork of it.
   @CreateRequestContext()
-  async record(label: string): Promise<EntityManager> {
+  async record(label: string): Promise<EntityManager | undefined> {
     this.em.create(LedgerEntry, { id: randomUUID(), label, amountMinor: 1 });
     await this.em.flush();
-    return RequestContext.getEntityManager()!;
+    return RequestContext.getEntityManager();
   }
 }
 
@@ -85,14 +86,14 @@ describe('PersistenceModule on a real database', () => {
   it('gives every message handled through the interceptor its own EntityManager fork', async () => {
     const interceptor = new EntityManagerContextInterceptor(orm);
     const globalEm = app.get(EntityManager);
-    const seen: EntityManager[] = [];
+    const seen: (EntityManager | undefined)[] = [];
     const handle = () =>
       firstValueFrom(
         interceptor.intercept(
           rpcContext,
           handlerReturning(async () => {
             await new Promise((resolve) => setTimeout(resolve, 5));
-            seen.push(RequestContext.getEntityManager()!);
+            seen.push(RequestContext.getEntityManager());
             return globalEm.count(LedgerEntry, {});
           }),
         ) as ReturnType<CallHandler['handle']>,
@@ -102,6 +103,7 @@ describe('PersistenceModule on a real database', () => {
 
     expect(counts.every((count) => typeof count === 'number')).toBe(true);
     expect(seen).toHaveLength(2);
+    expect(seen[0]).toBeInstanceOf(EntityManager);
     expect(seen[0]).not.toBe(seen[1]);
     expect(seen[0]).not.toBe(orm.em);
   });
@@ -117,6 +119,7 @@ describe('PersistenceModule on a real database', () => {
     const service = app.get(LedgerService);
     const first = await service.record('a');
     const second = await service.record('b');
+    expect(first).toBeInstanceOf(EntityManager);
     expect(first).not.toBe(second);
     expect(first).not.toBe(orm.em);
   });

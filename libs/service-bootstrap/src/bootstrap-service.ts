@@ -67,11 +67,12 @@ async function start(options: BootstrapServiceOptions, config: BaseServiceConfig
 }
 
 async function migrate(options: BootstrapServiceOptions, config: BaseServiceConfig): Promise<void> {
-  if (!options.database) {
+  const { database } = options;
+  if (!database) {
     process.stderr.write(`${options.name} owns no database; nothing to migrate\n`);
     process.exit(1);
   }
-  const app = await NestFactory.createApplicationContext(MigrateModule.forRoot(options, config), { bufferLogs: true, abortOnError: false }).catch(
+  const app = await NestFactory.createApplicationContext(MigrateModule.forRoot({ ...options, database }, config), { bufferLogs: true, abortOnError: false }).catch(
     (error: unknown) => failStart(options.name, error, new ConsoleLogger()),
   );
   const logger = app.get(Logger);
@@ -88,10 +89,10 @@ async function migrate(options: BootstrapServiceOptions, config: BaseServiceConf
 
 @Module({})
 class MigrateModule {
-  static forRoot(options: BootstrapServiceOptions, config: BaseServiceConfig): DynamicModule {
+  static forRoot(options: BootstrapServiceOptions & Required<Pick<BootstrapServiceOptions, 'database'>>, config: BaseServiceConfig): DynamicModule {
     return {
       module: MigrateModule,
-      imports: [LoggerModule.forRoot(buildLoggerParams(options.name, config)), persistenceModuleFor(options.name, config, options.database!)],
+      imports: [LoggerModule.forRoot(buildLoggerParams(options.name, config)), persistenceModuleFor(options.name, config, options.database)],
     };
   }
 }

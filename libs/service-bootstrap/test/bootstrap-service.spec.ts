@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { MikroORM } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOrmOptions } from '@plinth/persistence';
 import { ServiceProcess, createTestDatabase, createTestVhost, freePort, workspaceRoot, type TestDatabase, type TestVhost } from '@plinth/testing';

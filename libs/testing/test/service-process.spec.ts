@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServiceProcess, freePort } from '@plinth/testing';
+import { ServiceProcess, freePort } from '../src/index.js';
 
 const fakeService = fileURLToPath(new URL('./fixtures/fake-service.mjs', import.meta.url));
 const started: ServiceProcess[] = [];
@@ -37,6 +37,8 @@ describe('ServiceProcess', () => {
   it('names the deadline and the last /readyz answer when the service never becomes ready', async () => {
     const service = await fake({ READY_AFTER_MS: '60000' });
     service.start();
+    // Let it listen first (slow on a busy machine), so the last answer is the 503, not a refused connection.
+    while (!service.logs().includes('"msg":"ready"')) await new Promise((resolve) => setTimeout(resolve, 50));
     await expect(service.waitUntilReady(700)).rejects.toThrow(/fake not ready within 700 ms \(last \/readyz: 503 starting\)/);
   });
 

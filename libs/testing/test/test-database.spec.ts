@@ -1,7 +1,7 @@
-import { MikroORM } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { buildOrmOptions } from '@plinth/persistence';
-import { createTestDatabase } from '@plinth/testing';
+import { createTestDatabase } from '../src/index.js';
 
 async function databaseExists(url: string, name: string): Promise<boolean> {
   const admin = new URL(url);

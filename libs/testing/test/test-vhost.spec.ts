@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import { describe, expect, it } from 'vitest';
-import { closeBrokerConnections, createTestVhost } from '@plinth/testing';
+import { closeBrokerConnections, createTestVhost } from '../src/index.js';
 import { rabbitmqctl } from '../src/rabbitmqctl.js';
 
 const closed = (connection: amqp.ChannelModel) => new Promise<void>((resolve) => connection.once('close', () => resolve()));
