@@ -185,6 +185,12 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
         .rejects.toMatchObject({ code: ErrorCodes.FORBIDDEN });
     });
 
+    it('rejects an admin request without an actor with COMMON.VALIDATION_FAILED', async () => {
+      const target = await auth.register('no-actor');
+      await expect(send(AuthRpc.revokeUserSessions, { userId: target.user.id }))
+        .rejects.toMatchObject({ code: ErrorCodes.VALIDATION_FAILED, details: { fieldErrors: [expect.objectContaining({ field: 'actor' })] } });
+    });
+
     it('answers COMMON.NOT_FOUND for a user that does not exist', async () => {
       const admin = await loginAsAdmin();
       const userId = '01935a3e-0000-7000-8000-0000000000ff';
