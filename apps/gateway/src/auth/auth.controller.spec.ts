@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ApplicationError, AuthRpc, ErrorCodes, UsersRpc, type AuthResult, type TokenPair } from '@plinth/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
 
 let t: GatewayTestApp;
@@ -13,10 +13,11 @@ const authResult = (): AuthResult => ({
 });
 const http = () => request(t.app.getHttpServer());
 
-beforeEach(async () => {
+beforeAll(async () => {
   t = await createGatewayTestApp();
 });
-afterEach(() => t.close());
+afterAll(() => t.close());
+beforeEach(() => t.rpc.clearCalls());
 
 describe('POST /v1/auth/register', () => {
   it('registers, then ensures the profile, then answers 201 with exactly the token pair', async () => {

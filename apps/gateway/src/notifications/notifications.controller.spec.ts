@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ApplicationError, ErrorCodes, NotificationsRpc, type NotificationView } from '@plinth/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
 
 let t: GatewayTestApp;
@@ -19,12 +19,13 @@ const notification = (overrides: Partial<NotificationView> = {}): NotificationVi
 });
 const http = () => request(t.app.getHttpServer());
 
-beforeEach(async () => {
+beforeAll(async () => {
   t = await createGatewayTestApp();
   userId = randomUUID();
   token = await t.token({ sub: userId });
 });
-afterEach(() => t.close());
+afterAll(() => t.close());
+beforeEach(() => t.rpc.clearCalls());
 
 describe('notifications routes', () => {
   it('GET /v1/notifications?unread=true lists unread ones as { items, nextCursor }', async () => {

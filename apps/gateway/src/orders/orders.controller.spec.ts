@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ApplicationError, ErrorCodes, OrdersRpc, type OrderView } from '@plinth/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
 
 let t: GatewayTestApp;
@@ -24,13 +24,14 @@ const body = { currency: 'EUR', items: [{ sku: 'SKU-1001', quantity: 2, unitPric
 const http = () => request(t.app.getHttpServer());
 const as = (who: { token: string }) => ({ authorization: `Bearer ${who.token}` });
 
-beforeEach(async () => {
+beforeAll(async () => {
   t = await createGatewayTestApp();
   const [customerId, adminId] = [randomUUID(), randomUUID()];
   customer = { id: customerId, token: await t.token({ sub: customerId, roles: ['user'] }) };
   admin = { id: adminId, token: await t.token({ sub: adminId, roles: ['user', 'admin'] }) };
 });
-afterEach(() => t.close());
+afterAll(() => t.close());
+beforeEach(() => t.rpc.clearCalls());
 
 describe('POST /v1/orders', () => {
   it('creates: 201, the order, ETag, Location; sends actor, body and idempotency key', async () => {

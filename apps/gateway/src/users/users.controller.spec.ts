@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { UsersRpc, type UserProfile } from '@plinth/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
 
 let t: GatewayTestApp;
@@ -18,13 +18,14 @@ const profile = (overrides: Partial<UserProfile> = {}): UserProfile => ({
 });
 const http = () => request(t.app.getHttpServer());
 
-beforeEach(async () => {
+beforeAll(async () => {
   t = await createGatewayTestApp();
   userId = randomUUID();
   token = await t.token({ sub: userId, roles: ['user'] });
   adminToken = await t.token({ roles: ['user', 'admin'] });
 });
-afterEach(() => t.close());
+afterAll(() => t.close());
+beforeEach(() => t.rpc.clearCalls());
 
 describe('users routes', () => {
   it('GET /v1/users/me asks for the caller\'s own profile', async () => {

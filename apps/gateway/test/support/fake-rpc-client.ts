@@ -25,6 +25,11 @@ export class FakeRpcClient {
     return (await reply(recorded)) as TResult;
   }
 
+  /** Forgets recorded calls (scripted replies stay), so specs can share one app. */
+  clearCalls(): void {
+    this.calls.length = 0;
+  }
+
   payloadsOf(pattern: string): Record<string, unknown>[] {
     return this.calls.filter((call) => call.pattern === pattern).map((call) => call.payload);
   }
