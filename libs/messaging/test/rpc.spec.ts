@@ -27,6 +27,10 @@ describe('RPC over RabbitMQ', () => {
     await expect(client.rpc.send(CalcRpc.add, { a: 2, b: 3 })).resolves.toEqual({ sum: 5, isInstance: true });
   });
 
+  it('carries caller headers to the handler', async () => {
+    await expect(client.rpc.send(CalcRpc.requestId, {}, { headers: { 'x-request-id': 'req-42' } })).resolves.toEqual({ requestId: 'req-42' });
+  });
+
   it('keeps concurrent calls apart by correlation id', async () => {
     const sums = await Promise.all(Array.from({ length: 50 }, (_, i) => client.rpc.send<{ sum: number }>(CalcRpc.add, { a: i, b: 1 })));
     expect(sums.map((result) => result.sum)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));

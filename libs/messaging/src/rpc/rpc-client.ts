@@ -40,7 +40,8 @@ export class RpcClient implements ConnectionParticipant {
     this.channel = channel;
   }
 
-  send<TResult>(pattern: string, payload: object, options?: { timeoutMs?: number }): Promise<TResult> {
+  /** `headers` travel as AMQP headers (e.g. `x-request-id`, W3C trace context); handlers read them via RmqContext. */
+  send<TResult>(pattern: string, payload: object, options?: { timeoutMs?: number; headers?: Record<string, string> }): Promise<TResult> {
     const channel = this.channel;
     if (channel === null) return Promise.reject(new BrokerUnavailableError('not connected'));
     const timeoutMs = options?.timeoutMs ?? this.options.rpcTimeoutMs;
@@ -59,6 +60,7 @@ export class RpcClient implements ConnectionParticipant {
           type: pattern,
           // A request its caller has given up on is not worth executing later.
           expiration: timeoutMs,
+          headers: options?.headers,
         });
       } catch (err) {
         this.settle(correlationId)?.reject(new BrokerUnavailableError((err as Error).message));

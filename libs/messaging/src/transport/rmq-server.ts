@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { RmqContext, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { ErrorCodes, type ErrorBody } from '@plinth/contracts';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { AmqpConnection, type ConnectionParticipant } from '../connection/amqp-connection.js';
 import { publishConfirmed } from '../events/confirmed-publish.js';
 import {
@@ -270,7 +270,8 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
 
   private async invoke(handler: MessageHandler, payload: unknown, message: ConsumeMessage, channel: Channel, pattern: string): Promise<unknown> {
     const result: unknown = await handler(payload, new RmqContext([message, channel, pattern]));
-    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    // Nest hands back an Observable once any interceptor is installed; a plain value needs no rxjs.
+    return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
   }
 
   /** Normalizes what Nest's pipeline threw; logs the real error when the body hides it. */

@@ -1,6 +1,6 @@
 // RPC handlers of the test 'calc' service: one per outcome the transport must carry back.
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import { ApplicationError } from '@plinth/contracts';
 import { AddRequest, CalcRpc, SleepRequest } from './test-contracts.js';
 
@@ -27,5 +27,10 @@ export class CalcHandlers {
   @MessagePattern(CalcRpc.crash)
   crash(): never {
     throw new Error('password=hunter2 leaked into an error');
+  }
+
+  @MessagePattern(CalcRpc.requestId)
+  requestId(@Ctx() context: RmqContext): { requestId: unknown } {
+    return { requestId: (context.getMessage() as { properties: { headers?: Record<string, unknown> } }).properties.headers?.['x-request-id'] };
   }
 }

@@ -26,7 +26,7 @@ export const RECORDER = Symbol('RECORDER');
 export class ThingHandlers {
   constructor(@Inject(RECORDER) private readonly recorder: EventRecorder) {}
 
-  @EventPattern(TestEvents.thingHappened)
+  @EventPattern<string>(TestEvents.thingHappened) // the untyped overload: the typed one rejects a typed @Ctx() parameter
   async onThing(@Payload() event: ThingHappenedEvent, @Ctx() context: RmqContext): Promise<void> {
     const { recorder } = this;
     recorder.attempts.set(event.id, (recorder.attempts.get(event.id) ?? 0) + 1);

@@ -9,6 +9,7 @@ export const CalcRpc = {
   refuse: 'calc.refuse',
   crash: 'calc.crash',
   missing: 'calc.missing',
+  requestId: 'calc.request-id',
 } as const;
 
 export const TestEvents = {
