@@ -34,7 +34,9 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
   // We await event handlers and report their failures ourselves; Nest must not log them again.
   override readonly propagatesEventHandlerErrors = true;
   private readonly log = new Logger(RmqServer.name);
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Messages whose handling has started and not finished (acked, replied or moved). */
+  private inFlight = 0;
+  private onIdle: (() => void) | undefined;
   private consumers: { channel: Channel; consumerTag: string }[] = [];
   private closing = false;
 
@@ -68,7 +70,7 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
     this.consumers = [];
     await Promise.allSettled(consumers.map(({ channel, consumerTag }) => channel.cancel(consumerTag)));
     const drained = await this.drain(this.options.shutdownTimeoutMs);
-    if (!drained) this.log.warn(`Closing with ${this.inFlight.size} handler(s) still running; their messages will be redelivered`);
+    if (!drained) this.log.warn(`Closing with ${this.inFlight} handler(s) still running; their messages will be redelivered`);
     await Promise.all(consumers.map(({ channel }) => this.connection.closeChannel(channel)));
   }
 
@@ -124,16 +126,25 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((err: unknown) => this.log.error(`Message handling failed: ${String(err)}`))
-      .finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
+    this.inFlight++;
+    work.then(this.settled, this.failed);
   }
 
+  private readonly settled = (): void => {
+    if (--this.inFlight === 0) this.onIdle?.();
+  };
+
+  private readonly failed = (err: unknown): void => {
+    this.log.error(`Message handling failed: ${String(err)}`);
+    this.settled();
+  };
+
   private async drain(timeoutMs: number): Promise<boolean> {
+    if (this.inFlight === 0) return true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
-    const settled = Promise.allSettled([...this.inFlight]).then(() => true as const);
-    const drained = await Promise.race([settled, timeout]);
+    const idle = new Promise<true>((resolve) => { this.onIdle = () => resolve(true); });
+    const drained = await Promise.race([idle, timeout]);
     clearTimeout(timer);
     return drained;
   }
