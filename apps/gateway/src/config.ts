@@ -9,6 +9,13 @@ export class GatewayConfig extends BaseServiceConfig {
   @EnvStringList() @IsArray() @Matches(/^https?:\/\/[^/\s]+$/, { each: true })
   CORS_ORIGINS: string[] = [];
 
+  /**
+   * Express `trust proxy`: which proxies may set X-Forwarded-For, so rate limits count real clients
+   * rather than the ingress. Empty = none; a hop count (`1`) or comma-separated addresses/CIDRs.
+   */
+  @IsString() @Matches(/^$|^\d{1,2}$|^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+)(,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+))*$/)
+  TRUST_PROXY = '';
+
   /** Largest accepted JSON body, in body-parser notation. */
   @IsString() @Matches(/^\d+(b|kb|mb)$/)
   BODY_LIMIT = '100kb';

@@ -59,6 +59,11 @@ describe('security headers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('forbids caching of API responses (they carry tokens and personal data)', async () => {
+    const res = await http().get('/v1/users/me').set('authorization', `Bearer ${token}`);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('answers an allowed origin\'s preflight with the API headers', async () => {
     const res = await http().options('/v1/orders').set('origin', 'https://app.example.com')
       .set('access-control-request-method', 'POST').set('access-control-request-headers', 'authorization,idempotency-key');
@@ -166,7 +171,7 @@ describe('OpenAPI', () => {
 describe('rate limits', () => {
   let limited: GatewayTestApp;
   beforeAll(async () => {
-    limited = await createGatewayTestApp({ config: { AUTH_RATE_LIMIT_PER_MINUTE: 2 } });
+    limited = await createGatewayTestApp({ config: { AUTH_RATE_LIMIT_PER_MINUTE: 2, TRUST_PROXY: '1' } });
     limited.rpc.reply(AuthRpc.login, () => {
       throw new ApplicationError(ErrorCodes.AUTH_INVALID_CREDENTIALS, 'Invalid email or password.');
     });
@@ -174,11 +179,18 @@ describe('rate limits', () => {
   afterAll(() => limited.close());
 
   it('answers the request over the credential-route budget with 429 problem+json and Retry-After', async () => {
-    const login = () => request(limited.app.getHttpServer()).post('/v1/auth/login').send({ email: 'a@example.com', password: 'guess' });
+    const login = () => request(limited.app.getHttpServer()).post('/v1/auth/login').set('x-forwarded-for', '203.0.113.1')
+      .send({ email: 'a@example.com', password: 'guess' });
     expect((await login()).status).toBe(401);
     expect((await login()).status).toBe(401);
     const res = await login();
     expectProblem(res, 429, ErrorCodes.RATE_LIMITED);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('counts clients behind the trusted proxy separately (TRUST_PROXY)', async () => {
+    const res = await request(limited.app.getHttpServer()).post('/v1/auth/login').set('x-forwarded-for', '203.0.113.2')
+      .send({ email: 'a@example.com', password: 'guess' });
+    expect(res.status).toBe(401);
   });
 });

@@ -1,9 +1,20 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { GatewayConfig } from '../config.js';
 import { jsonBodyOnlyMiddleware } from './json-body.middleware.js';
 import { setUpOpenApi } from './openapi.js';
 import { REQUEST_ID_HEADER, requestIdMiddleware } from './request-id.middleware.js';
+
+// A hop count is a number for Express; anything else is its list of trusted addresses.
+const trustProxySetting = (value: string): number | string | false =>
+  value === '' ? false : /^\d+$/.test(value) ? Number(value) : value;
+
+// API responses carry tokens and personal data: no shared or browser cache may keep them (RFC 6749 §5.1).
+const noStore = (_request: Request, response: Response, next: NextFunction): void => {
+  response.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'ETag', 'Location', 'Idempotent-Replayed', 'Retry-After'];
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', REQUEST_ID_HEADER];
@@ -15,6 +26,7 @@ const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If
 export const configureHttp = (app: NestExpressApplication): void => {
   const config = app.get(GatewayConfig);
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   // ETags are the order version, set explicitly; Express's body hashes would be misleading.
   app.set('etag', false);
   app.use(requestIdMiddleware);
@@ -35,6 +47,7 @@ export const configureHttp = (app: NestExpressApplication): void => {
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
+  app.use('/v1', noStore);
   app.use(jsonBodyOnlyMiddleware);
   app.useBodyParser('json', { limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   setUpOpenApi(app);
