@@ -67,8 +67,11 @@ export class CredentialsService {
       throw invalidCredentials();
     }
     if (!(await this.hasher.verify(credential.passwordHash, request.password))) throw invalidCredentials();
-    const tokens = await this.em.fork().transactional((tx) => this.sessions.open(tx, credential));
-    return { user: toAuthenticatedUser(credential), tokens };
+    return this.em.fork().transactional(async (tx) => {
+      // Re-read under a shared lock: roles changed during the slow verification must be the ones issued.
+      const current = await tx.findOneOrFail(Credential, credential.id, { lockMode: LockMode.PESSIMISTIC_READ });
+      return { user: toAuthenticatedUser(current), tokens: await this.sessions.open(tx, current) };
+    });
   }
 
   /** Admin: replaces a user's roles. Access tokens carry roles, so they apply from the user's next refresh. */

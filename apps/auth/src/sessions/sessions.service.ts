@@ -15,7 +15,7 @@ import { TokenIssuer } from './token-issuer.js';
 /** A presented token: unknown, or found together with its session and judged. */
 type PresentedToken =
   | { verdict: 'unknown' }
-  | { verdict: RefreshTokenVerdict; token: RefreshToken; session: Session };
+  | { verdict: RefreshTokenVerdict; token: RefreshToken; session: Session; now: Date };
 
 const invalidRefreshToken = () => new ApplicationError(ErrorCodes.AUTH_INVALID_REFRESH_TOKEN, 'Refresh token is invalid or expired');
 
@@ -29,7 +29,8 @@ export class SessionsService {
   ) {}
 
   /** Opens a session for `credential` inside the caller's transaction. */
-  async open(tx: EntityManager, credential: Credential, now = new Date()): Promise<TokenPair> {
+  async open(tx: EntityManager, credential: Credential): Promise<TokenPair> {
+    const now = new Date();
     const session = new Session(credential.id, now);
     tx.persist(session);
     return this.tokens.issue(tx, session, credential, now);
@@ -39,17 +40,19 @@ export class SessionsService {
    * Exchanges a refresh token for a new pair. The token row is locked, so of two concurrent
    * exchanges of one token the second sees it spent and is treated as reuse: the session is revoked.
    */
-  async refresh(secret: string, now = new Date()): Promise<TokenPair> {
+  async refresh(secret: string): Promise<TokenPair> {
     let revoked = false;
     const result = await this.em.fork().transactional(async (tx) => {
-      const presented = await this.lockPresented(tx, secret, now);
+      const presented = await this.lockPresented(tx, secret);
       if (presented.verdict === 'reused') {
-        revoked = this.revoke(tx, presented.session, 'refresh-token-reuse', now);
+        revoked = this.revoke(tx, presented.session, 'refresh-token-reuse', presented.now);
         return presented.verdict;
       }
       if (presented.verdict !== 'valid') return presented.verdict;
-      const { token, session } = presented;
-      const credential = await tx.findOneOrFail(Credential, session.userId);
+      const { token, session, now } = presented;
+      // Shared lock: a concurrent role change commits first or waits, so the new token never
+      // carries roles older than an `auth.roles.changed` it postdates.
+      const credential = await tx.findOneOrFail(Credential, session.userId, { lockMode: LockMode.PESSIMISTIC_READ });
       return this.tokens.rotate(tx, token, session, credential, now);
     });
     if (revoked) this.outbox.notifyCommitted();
@@ -60,13 +63,13 @@ export class SessionsService {
   }
 
   /** Ends the session the token belongs to. Idempotent for an already-ended session; a spent token counts as reuse. */
-  async logout(secret: string, now = new Date()): Promise<void> {
+  async logout(secret: string): Promise<void> {
     let revoked = false;
     const verdict = await this.em.fork().transactional(async (tx) => {
-      const presented = await this.lockPresented(tx, secret, now);
+      const presented = await this.lockPresented(tx, secret);
       if (presented.verdict === 'unknown') return presented.verdict;
       const reason = presented.verdict === 'reused' ? 'refresh-token-reuse' : 'logout';
-      revoked = this.revoke(tx, presented.session, reason, now);
+      revoked = this.revoke(tx, presented.session, reason, presented.now);
       return presented.verdict;
     });
     if (revoked) this.outbox.notifyCommitted();
@@ -74,11 +77,12 @@ export class SessionsService {
   }
 
   /** Admin: ends every active session of a user, one `auth.session.revoked` per session. */
-  async revokeUserSessions(actor: Actor, userId: string, now = new Date()): Promise<RevokeUserSessionsResult> {
+  async revokeUserSessions(actor: Actor, userId: string): Promise<RevokeUserSessionsResult> {
     assertAdmin(actor);
     const revokedSessions = await this.em.fork().transactional(async (tx) => {
       if (!(await tx.findOne(Credential, userId))) throw new ApplicationError(ErrorCodes.NOT_FOUND, 'User not found');
       const active = await tx.find(Session, { userId, revokedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const now = new Date();
       for (const session of active) this.revoke(tx, session, 'admin', now);
       return active.length;
     });
@@ -86,13 +90,17 @@ export class SessionsService {
     return { revokedSessions };
   }
 
-  /** Token first, then its session: the one lock order every path uses, so they cannot deadlock. */
-  private async lockPresented(tx: EntityManager, secret: string, now: Date): Promise<PresentedToken> {
+  /**
+   * Token, then its session (then, on refresh, its credential): the one lock order every path uses,
+   * so they cannot deadlock. The time is taken once the locks are held, as the moment of the decision.
+   */
+  private async lockPresented(tx: EntityManager, secret: string): Promise<PresentedToken> {
     const lock = { lockMode: LockMode.PESSIMISTIC_WRITE } as const;
     const token = await tx.findOne(RefreshToken, { tokenHash: hashRefreshTokenSecret(secret) }, lock);
     const session = token && (await tx.findOne(Session, token.sessionId, lock));
     if (!token || !session) return { verdict: 'unknown' };
-    return { verdict: checkRefreshToken(token, session, now), token, session };
+    const now = new Date();
+    return { verdict: checkRefreshToken(token, session, now), token, session, now };
   }
 
   private revoke(tx: EntityManager, session: Session, reason: RevokeReason, now: Date): boolean {
