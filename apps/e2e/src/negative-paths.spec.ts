@@ -1,12 +1,12 @@
 // Every way a client can be refused, checked at the public edge: status, problem+json shape, stable
 // code and field errors, plus the security properties of tokens and sessions and the guarantees of
-// idempotent creation, optimistic locking and cursor pagination.
+// idempotent creation, optimistic locking and cursor pagination, and that events survive a consumer outage.
 import { randomUUID } from 'node:crypto';
 import type { NotificationView, OrderView, TokenPair } from '@plinth/contracts';
 import type { RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
-import { eventually } from './support/eventually.js';
+import { consistently, eventually } from './support/eventually.js';
 import { signedWithForeignKey, unsigned, withEscalatedClaims } from './support/forged-tokens.js';
 import {
   expectStatus, PlinthApi, sampleOrder, STRONG_PASSWORD, uniqueEmail, type RegisteredUser,
@@ -439,4 +439,27 @@ describe('request ids', () => {
     expect(res.headers['x-request-id']).toEqual(expect.any(String));
     expect(res.headers['x-request-id'].length).toBeGreaterThan(7);
   });
+});
+
+describe('resilience', () => {
+  it('delivers events published while notifications was down, exactly once, after it restarts', async () => {
+    const shopper = await api.register('outage');
+    await eventually(
+      async () => ((await api.listNotifications(shopper.tokens.accessToken)).items.length === 1 ? true : undefined),
+      { description: 'the welcome notification before the outage' },
+    );
+
+    await system.kill('notifications');
+    const order = await api.createOrder(shopper.tokens.accessToken);
+    expectStatus(await api.post(`/v1/orders/${order.id}/cancel`, undefined, shopper.tokens.accessToken), 200, 'cancel during outage');
+    await system.start('notifications');
+
+    const expected = ['order.created', 'order.status-changed', 'welcome'];
+    const types = async () => (await api.listNotifications(shopper.tokens.accessToken, '?limit=100')).items.map((n) => n.type).sort();
+    await eventually(async () => ((await types()).length >= expected.length ? true : undefined), {
+      timeoutMs: 30_000,
+      description: 'the notifications of the outage',
+    });
+    await consistently(async () => expect(await types()).toEqual(expected), 1_500);
+  }, 240_000);
 });
