@@ -42,8 +42,8 @@ const SCENARIOS = {
 async function startOwnSystem() {
   // The built @plinth/testing (dist) spawns every service as its own process on throwaway DBs + vhost.
   const { startSystem } = await import('@plinth/testing');
-  const system = await startSystem({ env: benchEnv() });
-  return system;
+  // Five services booting at once on two shared cores can take well over a minute.
+  return startSystem({ env: benchEnv(), readyTimeoutMs: 180_000 });
 }
 
 /**
@@ -99,6 +99,8 @@ const summarize = (name, target, r) => ({
 });
 
 let system;
+// Ctrl-C must not leave five services and their databases behind.
+process.once('SIGINT', () => void (system?.stop() ?? Promise.resolve()).finally(() => process.exit(130)));
 try {
   if (args['start-system']) system = await startOwnSystem();
   const baseUrl = system?.gatewayUrl ?? args.url ?? 'http://127.0.0.1:3000';
