@@ -61,6 +61,7 @@ export class AmqpConnection implements OnModuleInit, OnApplicationShutdown {
     });
     this.recovering = recovering;
     recovering.on('disconnect', (err: Error) => this.logger.warn(`Broker connection lost (${err.message}); reconnecting`));
+    recovering.on('connect-failed', (err: Error) => this.logger.error(`Connecting to the broker failed: ${err.message}`));
     recovering.on('reconnect-failed', (err: Error) => this.logger.error(`Gave up reconnecting to the broker: ${err.message}`));
     recovering.on('error', (err: Error) => this.logger.warn(`Broker connection error: ${err.message}`));
     recovering.on('blocked', (reason: string) => this.logger.warn(`Broker blocked publishing: ${reason}`));
@@ -99,7 +100,11 @@ export class AmqpConnection implements OnModuleInit, OnApplicationShutdown {
   /** Closes a channel on purpose (shutdown), which must not trigger recovery. */
   async closeChannel(channel: Channel): Promise<void> {
     this.intentionallyClosed.add(channel);
-    await channel.close().catch(() => undefined);
+    try {
+      await channel.close();
+    } catch {
+      // already closed with its connection
+    }
   }
 
   /** Stops recovery and closes the connection; unacked deliveries return to their queues. */

@@ -15,7 +15,8 @@ export class EventPublisher implements ConnectionParticipant {
     private readonly connection: AmqpConnection,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
   ) {
-    void connection.register(this);
+    // Not connected yet at construction; a failed attach is logged and retried by the connection.
+    connection.register(this).catch(() => undefined);
   }
 
   async attach(model: ChannelModel): Promise<void> {
