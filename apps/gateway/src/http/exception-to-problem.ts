@@ -76,13 +76,15 @@ export const exceptionToProblem = (exception: unknown, context: { instance: stri
   const { code, message, fieldErrors } = classify(exception);
   const { status, title } = statusOfCode(code);
   const serverSide = status >= 500;
+  // Every 500 looks the same from outside, whatever code (or no code) caused it.
+  const publicCode = status === 500 ? ErrorCodes.INTERNAL : code;
   const problem: ProblemDetails = {
-    type: problemTypeOf(serverSide && status === 500 ? ErrorCodes.INTERNAL : code),
+    type: problemTypeOf(publicCode),
     title,
     status,
     detail: serverSide ? (GENERIC_DETAIL[status] ?? GENERIC_DETAIL[500]) : message || title,
     instance: context.instance,
-    code: serverSide && status === 500 ? ErrorCodes.INTERNAL : code,
+    code: publicCode,
     requestId: context.requestId,
   };
   if (!serverSide && fieldErrors?.length) problem.errors = fieldErrors;

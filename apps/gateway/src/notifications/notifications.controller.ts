@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListNotificationsQuery, NotificationsRpc, NotificationView, type Actor, type Page } from '@plinth/contracts';
 import { RpcClient } from '@plinth/messaging';
 import { Authenticated } from '../access/access-policy.decorators.js';
-import { CurrentActor } from '../access/current-caller.decorator.js';
+import { CurrentActor } from '../access/current-actor.decorator.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
 import { NotificationPageModel } from '../http/openapi.models.js';
 import { pageOf } from '../http/page.js';

@@ -17,7 +17,7 @@ import {
 } from '@plinth/contracts';
 import { RpcClient } from '@plinth/messaging';
 import { Authenticated, Roles } from '../access/access-policy.decorators.js';
-import { CurrentActor } from '../access/current-caller.decorator.js';
+import { CurrentActor } from '../access/current-actor.decorator.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
 import { OrderPageModel } from '../http/openapi.models.js';
 import { pageOf } from '../http/page.js';
