@@ -98,8 +98,10 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
       await channel.prefetch(prefetch);
       await this.consume(channel, eventsQueueOf(serviceName), (message) => this.handleDurableEvent(channel, message));
     }
-    const broadcastTypes = topology.broadcastSubscriptions[serviceName];
-    if (broadcastTypes && this.hasHandlers(true)) {
+    // An ephemeral queue only needs the types someone here handles; the rest would be dropped anyway.
+    const broadcastTypes = (topology.broadcastSubscriptions[serviceName] ?? [])
+      .filter((type) => this.messageHandlers.get(type)?.isEventHandler);
+    if (broadcastTypes.length > 0) {
       const channel = await this.connection.openChannel(model, 'plain');
       await channel.prefetch(prefetch);
       // Server-named, exclusive, auto-delete: every replica sees every event while it lives.
