@@ -61,6 +61,14 @@ describe('registration validation', () => {
     expectProblem(res, 409, 'AUTH.EMAIL_TAKEN');
   });
 
+  it('treats emails case-insensitively: no second account, login with any case', async () => {
+    const email = uniqueEmail('case');
+    expectStatus(await api.post('/v1/auth/register', { email, password: STRONG_PASSWORD, displayName: 'Case' }), 201, 'register');
+    const shouted = email.toUpperCase();
+    expectProblem(await api.post('/v1/auth/register', { email: shouted, password: STRONG_PASSWORD, displayName: 'Case' }), 409, 'AUTH.EMAIL_TAKEN');
+    expectStatus(await api.post('/v1/auth/login', { email: shouted, password: STRONG_PASSWORD }), 200, 'login with the upper-cased email');
+  });
+
   it('answers a malformed JSON body with a 400 problem', async () => {
     const res = await api.post('/v1/auth/register').set('content-type', 'application/json').send('{"email":');
     expectProblem(res, 400);
@@ -423,6 +431,29 @@ describe('cursor pagination', () => {
     expectStatus(await api.post(`/v1/orders/${cancelled.id}/cancel`, undefined, shopper.tokens.accessToken), 200, 'cancel');
     const pending = await api.listOrders(shopper.tokens.accessToken, '?status=pending');
     expect(pending.items.map((o) => o.id)).toEqual([kept.id]);
+  });
+});
+
+describe('HTTP edge', () => {
+  it('answers an unknown route with a 404 problem', async () => {
+    expectProblem(await api.get('/v1/no-such-thing', alice.tokens.accessToken), 404);
+  });
+
+  it('refuses a body that is not JSON with 415', async () => {
+    const res = await api.post('/v1/orders', undefined, alice.tokens.accessToken).set('content-type', 'text/plain').send('currency=EUR');
+    expectProblem(res, 415, 'HTTP.UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const huge = { currency: 'EUR', items: [{ ...item, sku: 'S'.repeat(200_000) }] };
+    expectProblem(await api.post('/v1/orders', huge, alice.tokens.accessToken), 413, 'HTTP.PAYLOAD_TOO_LARGE');
+  });
+
+  it('sends security headers and forbids caching of API answers', async () => {
+    const res = await api.get('/v1/users/me', alice.tokens.accessToken);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['cache-control']).toBe('no-store');
   });
 });
 
