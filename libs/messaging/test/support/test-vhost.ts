@@ -23,6 +23,9 @@ export async function createTestVhost(label: string): Promise<TestVhost> {
   };
 }
 
+/** Loads RabbitMQ definitions (queues, exchanges, bindings) into the broker, as a cluster provisioning job would. */
+export const importDefinitions = (file: string): Promise<void> => rabbitmqctl('import_definitions', file);
+
 /** Broker-side close of every connection in ONE vhost (never global: the broker is shared). */
 export const closeBrokerConnections = (vhost: string): Promise<void> =>
   rabbitmqctl('close_all_connections', '-p', vhost, 'test');
