@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AccessModule } from './access/access.module.js';
 import { JwtAuthGuard } from './access/jwt-auth.guard.js';
@@ -8,7 +8,9 @@ import { AuthController } from './auth/auth.controller.js';
 import { GatewayConfig } from './config.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { rateLimitOptions } from './http/rate-limits.js';
+import { RequestContextInterceptor } from './http/request-context.js';
 import { RouteTable } from './http/route-table.js';
+import { ServiceClient } from './http/service-client.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -27,6 +29,8 @@ import { UsersController } from './users/users.controller.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     RouteTable,
+    ServiceClient,
+    { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

@@ -11,7 +11,7 @@ import {
   type EnsureProfileRequest,
   type UserProfile,
 } from '@plinth/contracts';
-import { RpcClient } from '@plinth/messaging';
+import { ServiceClient } from '../http/service-client.js';
 import { Public } from '../access/access-policy.decorators.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
 import { CredentialRoute } from '../http/rate-limits.js';
@@ -23,7 +23,7 @@ import { toTokenPair } from './token-pair.mapper.js';
 export class AuthController {
   private readonly logger = new Logger(AuthController.name);
 
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: ServiceClient) {}
 
   @Post('register')
   @CredentialRoute()

@@ -38,6 +38,13 @@ describe('x-request-id', () => {
     expect(res.body.requestId).toBe('client-id-2');
   });
 
+  it('forwards the id to services as the x-request-id AMQP header', async () => {
+    t.rpc.clearCalls();
+    await http().get('/v1/users/me').set('authorization', `Bearer ${token}`).set('x-request-id', 'client-id-3').expect(200);
+    const [call] = t.rpc.calls.filter((recorded) => recorded.pattern === UsersRpc.getProfile);
+    expect(call.headers).toEqual({ 'x-request-id': 'client-id-3' });
+  });
+
   it('replaces an invalid id with a generated one', async () => {
     const res = await http().get('/v1/users/me').set('x-request-id', 'x'.repeat(129));
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

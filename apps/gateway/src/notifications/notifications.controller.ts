@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListNotificationsQuery, NotificationsRpc, NotificationView, type Actor, type Page } from '@plinth/contracts';
-import { RpcClient } from '@plinth/messaging';
+import { ServiceClient } from '../http/service-client.js';
 import { Authenticated } from '../access/access-policy.decorators.js';
 import { CurrentActor } from '../access/current-actor.decorator.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
@@ -14,7 +14,7 @@ import { toNotificationView } from './notification-view.mapper.js';
 @Authenticated()
 @Controller('v1/notifications')
 export class NotificationsController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: ServiceClient) {}
 
   @Get()
   @ApiOperation({ summary: 'The caller\'s notifications, newest first' })

@@ -15,7 +15,7 @@ import {
   type CreateOrderResult,
   type Page,
 } from '@plinth/contracts';
-import { RpcClient } from '@plinth/messaging';
+import { ServiceClient } from '../http/service-client.js';
 import { Authenticated, Roles } from '../access/access-policy.decorators.js';
 import { CurrentActor } from '../access/current-actor.decorator.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
@@ -35,7 +35,7 @@ const ETAG_HEADER = { ETag: { description: 'Order version, for If-Match', schema
 @ApiTags('orders')
 @Controller('v1/orders')
 export class OrdersController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: ServiceClient) {}
 
   @Post()
   @Authenticated()

@@ -9,7 +9,7 @@ import {
   type Actor,
   type Page,
 } from '@plinth/contracts';
-import { RpcClient } from '@plinth/messaging';
+import { ServiceClient } from '../http/service-client.js';
 import { Authenticated, Roles } from '../access/access-policy.decorators.js';
 import { CurrentActor } from '../access/current-actor.decorator.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
@@ -21,7 +21,7 @@ import { toUserProfile } from './user-profile.mapper.js';
 @ApiTags('users')
 @Controller('v1/users')
 export class UsersController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: ServiceClient) {}
 
   @Get('me')
   @Authenticated()

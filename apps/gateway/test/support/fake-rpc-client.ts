@@ -5,6 +5,7 @@ type Reply = (payload: Record<string, unknown>) => unknown;
 export interface RecordedCall {
   pattern: string;
   payload: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 export class FakeRpcClient {
@@ -17,9 +18,9 @@ export class FakeRpcClient {
     return this;
   }
 
-  async send<TResult>(pattern: string, payload: object): Promise<TResult> {
+  async send<TResult>(pattern: string, payload: object, options?: { headers?: Record<string, string> }): Promise<TResult> {
     const recorded = JSON.parse(JSON.stringify(payload)) as Record<string, unknown>;
-    this.calls.push({ pattern, payload: recorded });
+    this.calls.push({ pattern, payload: recorded, headers: options?.headers });
     const reply = this.replies.get(pattern);
     if (!reply) throw new Error(`FakeRpcClient: no reply scripted for ${pattern}`);
     return (await reply(recorded)) as TResult;
