@@ -142,6 +142,19 @@ describe('customer journey', () => {
     }
   });
 
+  it('pages notifications newest first with a cursor', async () => {
+    const first = await api.listNotifications(customer.tokens.accessToken, '?limit=4');
+    expect(first.items).toHaveLength(4);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await api.listNotifications(customer.tokens.accessToken, `?limit=4&cursor=${encodeURIComponent(first.nextCursor ?? '')}`);
+    expect(second.items).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    const paged = [...first.items, ...second.items];
+    expect(paged.map((n) => n.id).sort()).toEqual(notifications.map((n) => n.id).sort());
+    const createdAt = paged.map((n) => n.createdAt);
+    expect(createdAt).toEqual([...createdAt].sort().reverse());
+  });
+
   it('marks one notification read and leaves it out of the unread filter', async () => {
     const welcome = notifications.find((n) => n.type === 'welcome');
     expect(welcome).toBeDefined();

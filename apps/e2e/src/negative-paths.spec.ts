@@ -258,6 +258,30 @@ describe('authorization', () => {
     expect(ordersOfAlice.items.every((o) => o.userId === alice.id)).toBe(true);
   });
 
+  it('pages the admin user list without duplicates and filters by email prefix case-insensitively', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await api.get(`/v1/users?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, admin.accessToken);
+      expectStatus(res, 200, 'admin list users');
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items.map((u: { id: string }) => u.id));
+      cursor = res.body.nextCursor;
+    } while (cursor && seen.length < 500);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining([alice.id, bob.id]));
+
+    const shouted = await api.get(`/v1/users?email=${encodeURIComponent(alice.email.slice(0, 20).toUpperCase())}`, admin.accessToken);
+    expect(shouted.body.items.map((u: { id: string }) => u.id)).toEqual([alice.id]);
+  });
+
+  it('lists every user\'s orders to an admin who gives no userId', async () => {
+    await api.createOrder(bob.tokens.accessToken);
+    const page = await api.listOrders(admin.accessToken, '?limit=100');
+    const owners = new Set(page.items.map((o) => o.userId));
+    expect(owners.has(alice.id) && owners.has(bob.id)).toBe(true);
+  });
+
   it('answers 404 to an admin asking for a user that does not exist', async () => {
     expectProblem(await api.get(`/v1/users/${randomUUID()}`, admin.accessToken), 404, 'USERS.NOT_FOUND');
   });
@@ -492,5 +516,19 @@ describe('resilience', () => {
       description: 'the notifications of the outage',
     });
     await consistently(async () => expect(await types()).toEqual(expected), 1_500);
+  }, 240_000);
+
+  it('answers 504 while orders is down, and the timed-out request never executes later', async () => {
+    const shopper = await api.register('orders-outage');
+    await system.kill('orders');
+    const startedAt = Date.now();
+    const res = await api.post('/v1/orders', sampleOrder(), shopper.tokens.accessToken);
+    expectProblem(res, 504, 'COMMON.TIMEOUT');
+    expect(Date.now() - startedAt).toBeLessThan(15_000);
+
+    await system.start('orders');
+    const placed = await api.createOrder(shopper.tokens.accessToken);
+    // The request that timed out expired in the queue: the client was told it failed, so it must not happen.
+    await consistently(async () => expect((await api.listOrders(shopper.tokens.accessToken)).items.map((o) => o.id)).toEqual([placed.id]), 1_500);
   }, 240_000);
 });
