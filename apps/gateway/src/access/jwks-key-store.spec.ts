@@ -71,6 +71,12 @@ describe('JwksKeyStore', () => {
     await expect(store.keyFor('key-1')).rejects.toMatchObject({ code: ErrorCodes.UNAVAILABLE });
   });
 
+  it('keeps the usable keys when another published key cannot be imported', async () => {
+    rpc.reply(AuthRpc.jwks, { keys: [{ ...rotated.jwk, x: 'not-a-coordinate' }, current.jwk] });
+    expect(await store.keyFor('key-1')).toBeDefined();
+    expect(await store.keyFor('key-2')).toBeUndefined();
+  });
+
   it('ignores published keys that are not ES256 P-256 signing keys', async () => {
     rpc.reply(AuthRpc.jwks, { keys: [{ ...current.jwk, alg: 'RS256' }, { ...rotated.jwk, use: 'enc' }] });
     expect(await store.keyFor('key-1')).toBeUndefined();

@@ -58,7 +58,18 @@ export class JwksKeyStore {
   private async fetch(): Promise<void> {
     this.lastAttemptAt = Date.now();
     const { keys } = await this.rpc.send<JwksResult>(AuthRpc.jwks, {});
-    this.keys = new Map(keys.filter(isUsableSigningKey).map((jwk) => [jwk.kid, createPublicKey({ key: { ...jwk }, format: 'jwk' })]));
+    const imported = keys.filter(isUsableSigningKey).flatMap((jwk) => this.imported(jwk));
+    this.keys = new Map(imported);
     this.fetchedAt = Date.now();
+  }
+
+  // One unreadable key must not take the others down with it.
+  private imported(jwk: PublicJwk): [string, KeyObject][] {
+    try {
+      return [[jwk.kid, createPublicKey({ key: { ...jwk }, format: 'jwk' })]];
+    } catch (error) {
+      this.logger.error({ err: error, kid: jwk.kid }, 'ignoring a published signing key that cannot be imported');
+      return [];
+    }
   }
 }
