@@ -1,0 +1,344 @@
+// Offline validation of k8s/: every overlay and every per-service path is rendered with
+// `kubectl kustomize`, every object is schema-checked, and the deployment policies hold.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { workspaceRoot } from './image-contents.mjs';
+import {
+  databaseServices,
+  environments,
+  findKubectl,
+  idOf,
+  type K8sObject,
+  renderAll,
+  renderedPaths,
+  services,
+} from './kustomize-render.js';
+import { schemaProblems } from './schema-validation.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pod specs are rendered YAML
+type PodSpec = any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Container = any;
+
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|^DATABASE_URL$|^RABBITMQ_URL$|^SMTP_URL$/;
+const urlWithCredentials = /:\/\/[^/\s:@]+:[^/\s@]+@/;
+
+let rendered: Map<string, K8sObject[]>;
+
+beforeAll(async () => {
+  rendered = await renderAll(await findKubectl(), renderedPaths());
+}, 60_000);
+
+const objectsOf = (path: string): K8sObject[] => {
+  const objects = rendered.get(path);
+  if (!objects) throw new Error(`${path} was not rendered`);
+  return objects;
+};
+const everyObject = (): [string, K8sObject][] => [...rendered].flatMap(([path, objects]) => objects.map((object) => [path, object] as [string, K8sObject]));
+const workloads = (): [string, K8sObject][] => everyObject().filter(([, object]) => workloadKinds.has(object.kind));
+const deployments = (): [string, K8sObject][] => everyObject().filter(([, object]) => object.kind === 'Deployment');
+const podSpecOf = (workload: K8sObject): PodSpec => workload.spec.template.spec;
+const containersOf = (pod: PodSpec): Container[] => [...(pod.initContainers ?? []), ...pod.containers];
+const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> = {}): boolean =>
+  selector !== undefined && Object.entries(selector).every(([key, value]) => labels[key] === value);
+const plinthServiceDeployments = (): [string, K8sObject][] =>
+  deployments().filter(([, object]) => services.includes(object.metadata.labels?.['app.kubernetes.io/name'] ?? ''));
+
+/** Collects a message per violation so one failure lists every offending object. */
+function violations(check: (path: string, object: K8sObject) => string[], of: () => [string, K8sObject][]): string[] {
+  return of().flatMap(([path, object]) => check(path, object).map((problem) => `${path}: ${idOf(object)}: ${problem}`));
+}
+
+describe('kustomize rendering', () => {
+  it('renders every overlay and every per-service path to a non-empty set of objects', () => {
+    expect(renderedPaths().filter((path) => objectsOf(path).length === 0)).toEqual([]);
+  });
+
+  it.each(environments)('%s: the whole overlay is exactly its infra plus each service path', (environment) => {
+    const ids = (path: string) => objectsOf(path).map(idOf).sort();
+    const parts = [`k8s/overlays/${environment}/infra`, ...services.map((service) => `k8s/overlays/${environment}/${service}`)];
+    expect(ids(`k8s/overlays/${environment}`)).toEqual(parts.flatMap(ids).sort());
+  });
+
+  it.each(environments.flatMap((environment) => services.map((service) => [environment, service])))(
+    '%s/%s renders only that service\'s objects, and all of them',
+    (environment, service) => {
+      const objects = objectsOf(`k8s/overlays/${environment}/${service}`);
+      expect(objects.filter((object) => object.metadata.labels?.['app.kubernetes.io/name'] !== service).map(idOf)).toEqual([]);
+      const kinds = new Set(objects.map((object) => object.kind));
+      const expected = ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'];
+      expect(expected.filter((kind) => !kinds.has(kind))).toEqual([]);
+      expect(kinds.has('HorizontalPodAutoscaler') || kinds.has('ScaledObject')).toBe(true);
+      expect(kinds.has('Job')).toBe(databaseServices.includes(service));
+      expect(new Set(objects.map((object) => object.metadata.namespace))).toEqual(new Set([environment === 'prod' ? 'plinth' : 'plinth-dev']));
+    },
+  );
+});
+
+describe('schemas', () => {
+  it('every rendered object is valid against its Kubernetes (or operator) schema', async () => {
+    const problems = await Promise.all(
+      everyObject().map(async ([path, object]) => (await schemaProblems(object)).map((problem) => `${path}: ${idOf(object)}: ${problem}`)),
+    );
+    expect(problems.flat()).toEqual([]);
+  });
+});
+
+describe('workload policy', () => {
+  it('every pod runs as non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile', () => {
+    const problems = violations((_, workload) => {
+      const pod = podSpecOf(workload);
+      return containersOf(pod).flatMap((container) => {
+        const security = container.securityContext ?? {};
+        const seccomp = security.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type;
+        return [
+          (security.runAsNonRoot ?? pod.securityContext?.runAsNonRoot) === true ? '' : `${container.name}: runAsNonRoot not true`,
+          (security.runAsUser ?? pod.securityContext?.runAsUser ?? 0) > 0 ? '' : `${container.name}: runAsUser not a non-zero uid`,
+          security.readOnlyRootFilesystem === true ? '' : `${container.name}: readOnlyRootFilesystem not true`,
+          security.allowPrivilegeEscalation === false ? '' : `${container.name}: allowPrivilegeEscalation not false`,
+          security.privileged === true ? `${container.name}: privileged` : '',
+          JSON.stringify(security.capabilities?.drop) === '["ALL"]' && !security.capabilities?.add ? '' : `${container.name}: capabilities must drop ALL and add none`,
+          seccomp === 'RuntimeDefault' ? '' : `${container.name}: seccomp profile ${seccomp} instead of RuntimeDefault`,
+        ].filter(Boolean);
+      });
+    }, workloads);
+    expect(problems).toEqual([]);
+  });
+
+  it('every container sets CPU and memory requests and limits', () => {
+    const problems = violations(
+      (_, workload) =>
+        containersOf(podSpecOf(workload)).flatMap((container) =>
+          ['requests', 'limits'].flatMap((bound) =>
+            ['cpu', 'memory'].filter((resource) => !container.resources?.[bound]?.[resource]).map((resource) => `${container.name}: no ${resource} ${bound.slice(0, -1)}`),
+          ),
+        ),
+      workloads,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('no pod mounts a service account token', () => {
+    const problems = violations((path, workload) => {
+      const pod = podSpecOf(workload);
+      const account = objectsOf(path).find((object) => object.kind === 'ServiceAccount' && object.metadata.name === pod.serviceAccountName);
+      if (!account) return [`service account ${pod.serviceAccountName} is not rendered with it`];
+      return pod.automountServiceAccountToken === false && account.automountServiceAccountToken === false ? [] : ['token automounted'];
+    }, workloads);
+    expect(problems).toEqual([]);
+  });
+
+  it('every image is pinned to a version tag or digest, never latest', () => {
+    const pinned = /^[^:@\s]+(:(?!latest$)[\w][\w.-]*\d[\w.-]*)?(@sha256:[a-f0-9]{64})?$/;
+    const images = everyObject().flatMap(([path, object]) => {
+      if (workloadKinds.has(object.kind)) return containersOf(podSpecOf(object)).map((container: Container) => [path, object, container.image] as const);
+      if (object.kind === 'RabbitmqCluster') return [[path, object, object.spec.image] as const];
+      if (object.kind === 'Cluster') return [[path, object, object.spec.imageName] as const];
+      return [];
+    });
+    const unpinned = images
+      .filter(([, , image]) => typeof image !== 'string' || !pinned.test(image) || !/[:@]/.test(image.split('/').pop() ?? ''))
+      .map(([path, object, image]) => `${path}: ${idOf(object)}: ${image}`);
+    expect(images.length).toBeGreaterThan(0);
+    expect(unpinned).toEqual([]);
+  });
+
+  it('every service Deployment probes /healthz at start-up and for liveness and /readyz for readiness, on its PORT', () => {
+    const problems = violations((path, deployment) => {
+      const [container] = podSpecOf(deployment).containers;
+      const configMap = objectsOf(path).find(
+        (object) => object.kind === 'ConfigMap' && container.envFrom?.some((source: Container) => source.configMapRef?.name === object.metadata.name),
+      );
+      const port = container.ports?.find((candidate: Container) => candidate.name === 'http')?.containerPort;
+      return [
+        container.startupProbe?.httpGet?.path === '/healthz' ? '' : 'startup probe is not GET /healthz',
+        container.livenessProbe?.httpGet?.path === '/healthz' ? '' : 'liveness probe is not GET /healthz',
+        container.readinessProbe?.httpGet?.path === '/readyz' ? '' : 'readiness probe is not GET /readyz',
+        [container.startupProbe, container.livenessProbe, container.readinessProbe].every((probe) => probe?.httpGet?.port === 'http') ? '' : 'probes must target the http port',
+        configMap && String(port) === configMap.data?.PORT ? '' : `containerPort ${port} differs from PORT ${configMap?.data?.PORT}`,
+      ].filter(Boolean);
+    }, plinthServiceDeployments);
+    expect(plinthServiceDeployments()).toHaveLength(environments.length * services.length * 2);
+    expect(problems).toEqual([]);
+  });
+
+  it('every other Deployment has startup, liveness and readiness probes', () => {
+    const problems = violations(
+      (_, deployment) =>
+        podSpecOf(deployment).containers.flatMap((container: Container) =>
+          ['startupProbe', 'livenessProbe', 'readinessProbe'].filter((probe) => !container[probe]).map((probe) => `${container.name}: no ${probe}`),
+        ),
+      deployments,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('every Deployment drains before it stops: a preStop delay, and a grace period longer than preStop plus SHUTDOWN_TIMEOUT_MS', () => {
+    const problems = violations((path, deployment) => {
+      const pod = podSpecOf(deployment);
+      return pod.containers.flatMap((container: Container) => {
+        const preStopSeconds = container.lifecycle?.preStop?.sleep?.seconds;
+        if (typeof preStopSeconds !== 'number' || preStopSeconds <= 0) return [`${container.name}: no preStop sleep`];
+        const configMap = objectsOf(path).find(
+          (object) => object.kind === 'ConfigMap' && container.envFrom?.some((source: Container) => source.configMapRef?.name === object.metadata.name),
+        );
+        const shutdownSeconds = Number(configMap?.data?.SHUTDOWN_TIMEOUT_MS ?? 0) / 1000;
+        const grace = pod.terminationGracePeriodSeconds ?? 30;
+        return grace > preStopSeconds + shutdownSeconds ? [] : [`grace ${grace}s <= preStop ${preStopSeconds}s + shutdown ${shutdownSeconds}s`];
+      });
+    }, deployments);
+    expect(problems).toEqual([]);
+  });
+
+  it('every Deployment spreads its pods across nodes with a selector that matches them', () => {
+    const problems = violations((_, deployment) => {
+      const pod = podSpecOf(deployment);
+      const constraints: Container[] = pod.topologySpreadConstraints ?? [];
+      const labels = deployment.spec.template.metadata.labels;
+      const byNode = constraints.find((constraint) => constraint.topologyKey === 'kubernetes.io/hostname' && matches(constraint.labelSelector?.matchLabels, labels));
+      return byNode ? [] : ['no kubernetes.io/hostname topology spread matching its pods'];
+    }, deployments);
+    expect(problems).toEqual([]);
+  });
+
+  it('every Deployment is autoscaled (HPA or KEDA) and covered by a PodDisruptionBudget, and none fixes replicas under an autoscaler', () => {
+    const problems = violations((path, deployment) => {
+      const objects = objectsOf(path);
+      const scaled = objects.some(
+        (object) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(object.kind) && object.spec.scaleTargetRef?.name === deployment.metadata.name,
+      );
+      const budget = objects.some((object) => object.kind === 'PodDisruptionBudget' && matches(object.spec.selector?.matchLabels, deployment.spec.template.metadata.labels));
+      const isService = services.includes(deployment.metadata.name);
+      return [
+        isService && !scaled ? 'no autoscaler' : '',
+        isService && scaled && deployment.spec.replicas !== undefined ? 'spec.replicas set although an autoscaler owns it' : '',
+        isService && !budget ? 'no PodDisruptionBudget' : '',
+      ].filter(Boolean);
+    }, deployments);
+    expect(problems).toEqual([]);
+  });
+
+  it('every Deployment\'s pods are selected by a NetworkPolicy restricting both ingress and egress', () => {
+    const problems = violations((path, deployment) => {
+      const policies = objectsOf(path).filter((object) => object.kind === 'NetworkPolicy');
+      const covering = policies.find((policy) => matches(policy.spec.podSelector?.matchLabels, deployment.spec.template.metadata.labels));
+      if (!covering) return ['no NetworkPolicy selects its pods'];
+      return ['Ingress', 'Egress'].every((type) => covering.spec.policyTypes?.includes(type)) ? [] : ['policy does not restrict both directions'];
+    }, deployments);
+    expect(problems).toEqual([]);
+  });
+
+  it('only the gateway accepts traffic from the ingress controller; back-end services only from monitoring', () => {
+    const ingressSources = (environment: string, service: string): string[] =>
+      objectsOf(`k8s/overlays/${environment}/${service}`)
+        .filter((object) => object.kind === 'NetworkPolicy')
+        .flatMap((policy) => policy.spec.ingress ?? [])
+        .flatMap((rule: Container) => rule.from ?? [{ any: true }])
+        .map((peer: Container) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] ?? JSON.stringify(peer));
+    for (const environment of environments) {
+      expect(ingressSources(environment, 'gateway').sort()).toEqual(['ingress-nginx', 'monitoring']);
+      for (const service of databaseServices) expect(ingressSources(environment, service)).toEqual(['monitoring']);
+    }
+  });
+});
+
+describe('configuration and secrets', () => {
+  it('no Secret is rendered: credentials are created out of band and only referenced', () => {
+    expect(everyObject().filter(([, object]) => object.kind === 'Secret').map(([path, object]) => `${path}: ${idOf(object)}`)).toEqual([]);
+  });
+
+  it('credential variables come only from secretKeyRef, and no ConfigMap holds a credential', () => {
+    const inWorkloads = violations(
+      (_, workload) =>
+        containersOf(podSpecOf(workload)).flatMap((container) =>
+          (container.env ?? [])
+            .filter((variable: Container) => credentialName.test(variable.name) && !variable.valueFrom?.secretKeyRef)
+            .map((variable: Container) => `${container.name}: ${variable.name} is not a secretKeyRef`),
+        ),
+      workloads,
+    );
+    const literalValues = violations(
+      (_, workload) =>
+        containersOf(podSpecOf(workload)).flatMap((container) =>
+          (container.env ?? []).filter((variable: Container) => urlWithCredentials.test(variable.value ?? '')).map((variable: Container) => `${variable.name} has credentials inline`),
+        ),
+      workloads,
+    );
+    const inConfigMaps = violations(
+      (_, configMap) =>
+        Object.entries(configMap.data ?? {})
+          .filter(([key, value]) => credentialName.test(key) || urlWithCredentials.test(String(value)))
+          .map(([key]) => `${key} looks like a credential`),
+      () => everyObject().filter(([, object]) => object.kind === 'ConfigMap'),
+    );
+    expect([...inWorkloads, ...literalValues, ...inConfigMaps]).toEqual([]);
+  });
+
+  it('services keep the retry delays the RabbitMQ definitions were generated with (a different TTL fails to redeclare)', () => {
+    const overriding = everyObject().filter(([, object]) => object.kind === 'ConfigMap' && object.data?.EVENT_RETRY_DELAYS_MS !== undefined);
+    expect(overriding.map(([path, object]) => `${path}: ${idOf(object)}`)).toEqual([]);
+  });
+
+  it('every service exports telemetry to the in-cluster OTel Collector under its own service name', () => {
+    for (const environment of environments) {
+      for (const service of services) {
+        const configMap = objectsOf(`k8s/overlays/${environment}/${service}`).find((object) => object.kind === 'ConfigMap');
+        expect(configMap?.data).toMatchObject({ OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', NODE_ENV: 'production' });
+      }
+    }
+  });
+});
+
+describe('migrations', () => {
+  it.each(environments.flatMap((environment) => databaseServices.map((service) => [environment, service])))(
+    '%s/%s migrates with a Job that runs `migrate` from the same image and configuration as the Deployment',
+    (environment, service) => {
+      const objects = objectsOf(`k8s/overlays/${environment}/${service}`);
+      const job = objects.find((object) => object.kind === 'Job');
+      const deployment = objects.find((object) => object.kind === 'Deployment');
+      const [migrate] = podSpecOf(job!).containers;
+      const [server] = podSpecOf(deployment!).containers;
+      expect(job?.metadata.name).toBe(`${service}-migrate`);
+      expect(migrate.args).toEqual(['migrate']);
+      expect(migrate.image).toBe(server.image);
+      expect(migrate.envFrom).toEqual(server.envFrom);
+      expect(migrate.env).toEqual(server.env);
+      expect(podSpecOf(job!).restartPolicy).toBe('Never');
+    },
+  );
+});
+
+describe('infrastructure', () => {
+  it.each(environments)('%s: RabbitMQ imports the generated definitions from the ConfigMap it mounts', (environment) => {
+    const objects = objectsOf(`k8s/overlays/${environment}/infra`);
+    const cluster = objects.find((object) => object.kind === 'RabbitmqCluster')!;
+    const volume = cluster.spec.override.statefulSet.spec.template.spec.volumes.find((candidate: Container) => candidate.configMap);
+    const mount = cluster.spec.override.statefulSet.spec.template.spec.containers[0].volumeMounts.find((candidate: Container) => candidate.name === volume.name);
+    const definitions = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === volume.configMap.name);
+    expect(cluster.spec.rabbitmq.additionalConfig).toContain(`load_definitions = ${mount.mountPath}/definitions.json`);
+    expect(definitions?.data?.['definitions.json']).toBe(readFileSync(join(workspaceRoot, 'k8s/base/infra/rabbitmq/definitions.json'), 'utf8'));
+  });
+
+  it.each(environments)('%s: every database service has its database in the CloudNativePG cluster', (environment) => {
+    const objects = objectsOf(`k8s/overlays/${environment}/infra`);
+    const clusterName = objects.find((object) => object.kind === 'Cluster')?.metadata.name;
+    const databases = objects.filter((object) => object.kind === 'Database');
+    expect(databases.map((database) => database.spec.name).sort()).toEqual(databaseServices.map((service) => `plinth_${service}`).sort());
+    expect(databases.every((database) => database.spec.cluster.name === clusterName)).toBe(true);
+  });
+
+  it('KEDA scales consumers on queues that the RabbitMQ definitions declare', () => {
+    const definitions = JSON.parse(readFileSync(join(workspaceRoot, 'k8s/base/infra/rabbitmq/definitions.json'), 'utf8')) as { queues: { name: string }[] };
+    const queues = new Set(definitions.queues.map((queue) => queue.name));
+    const scaled = everyObject().filter(([, object]) => object.kind === 'ScaledObject');
+    const unknown = scaled.flatMap(([path, object]) =>
+      object.spec.triggers
+        .filter((trigger: Container) => trigger.type === 'rabbitmq' && !queues.has(trigger.metadata.queueName))
+        .map((trigger: Container) => `${path}: ${idOf(object)}: ${trigger.metadata.queueName}`),
+    );
+    expect(scaled.length).toBeGreaterThan(0);
+    expect(unknown).toEqual([]);
+  });
+});
