@@ -36,7 +36,8 @@ export const configureHttp = (app: NestExpressApplication): void => {
       xFrameOptions: { action: 'deny' },
       contentSecurityPolicy: {
         // Swagger UI at /docs loads only its own scripts and styles plus inline styles; no framing at all.
-        directives: { frameAncestors: ["'none'"] },
+        // No upgrade-insecure-requests: it would break /docs on a plain-HTTP dev server; HSTS covers TLS.
+        directives: { frameAncestors: ["'none'"], upgradeInsecureRequests: null },
       },
     }),
   );
