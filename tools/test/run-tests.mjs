@@ -14,7 +14,7 @@ const withChecks = process.argv.includes('--checks');
 const vitestArgs = process.argv.slice(2).filter((arg) => arg !== '--checks');
 const resultsFile = join(root, 'tmp', 'test-results', 'vitest.json');
 
-const tally = { passed: 0, failed: 0, skipped: 0 };
+const tally = { passed: 0, failed: 0, testsRun: 0 };
 const failures = [];
 
 function run(label, command, args) {
@@ -44,16 +44,22 @@ function check(name, ok) {
 }
 
 function finish() {
+  if (tally.testsRun === 0) {
+    tally.failed += 1;
+    failures.push('no tests ran');
+  }
   if (failures.length > 0) {
     process.stdout.write(`\nFailures:\n${failures.map((failure) => `  ✗ ${failure}`).join('\n')}\n`);
   }
-  if (tally.skipped > 0) process.stdout.write(`${tally.skipped} skipped (skipped tests are not allowed)\n`);
   process.stdout.write(`\n${tally.passed} passed, ${tally.failed} failed\n`);
-  const ok = tally.failed === 0 && tally.skipped === 0 && tally.passed > 0;
-  process.exit(ok ? 0 : 1);
+  process.exit(tally.failed === 0 ? 0 : 1);
 }
 
-/** Counts from vitest's JSON report; a file that failed to load counts as one failure. */
+/**
+ * Counts from vitest's JSON report. Every test that did not pass is a failure: skipped and todo tests
+ * are not allowed, and tests skipped because their suite's setup failed did not prove anything.
+ * A file that failed without any test result (import error) counts as one failure.
+ */
 function countVitest() {
   if (!existsSync(resultsFile)) {
     tally.failed += 1;
@@ -65,15 +71,18 @@ function countVitest() {
     const relative = file.name.replace(root + '/', '');
     const assertions = file.assertionResults ?? [];
     for (const test of assertions) {
-      if (test.status === 'passed') tally.passed += 1;
-      else if (test.status === 'failed') {
-        tally.failed += 1;
-        failures.push(`${relative} › ${[...(test.ancestorTitles ?? []), test.title].join(' › ')}`);
-      } else tally.skipped += 1;
-    }
-    if (file.status === 'failed' && !assertions.some((test) => test.status === 'failed')) {
+      tally.testsRun += 1;
+      if (test.status === 'passed') {
+        tally.passed += 1;
+        continue;
+      }
       tally.failed += 1;
-      failures.push(`${relative}: ${(file.message ?? 'failed outside any test').split('\n')[0]}`);
+      const note = test.status === 'failed' ? '' : ` (${test.status}${file.status === 'failed' ? ': suite setup failed' : ''})`;
+      failures.push(`${relative} › ${[...(test.ancestorTitles ?? []), test.title].join(' › ')}${note}`);
+    }
+    if (file.status === 'failed' && assertions.every((test) => test.status === 'passed')) {
+      tally.failed += 1;
+      failures.push(`${relative}: ${(file.message || 'failed outside any test').split('\n')[0]}`);
     }
   }
 }
