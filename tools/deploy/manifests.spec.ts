@@ -39,6 +39,11 @@ const objectsOf = (path: string): K8sObject[] => {
 const everyObject = (): [string, K8sObject][] => [...rendered].flatMap(([path, objects]) => objects.map((object) => [path, object] as [string, K8sObject]));
 const workloads = (): [string, K8sObject][] => everyObject().filter(([, object]) => workloadKinds.has(object.kind));
 const deployments = (): [string, K8sObject][] => everyObject().filter(([, object]) => object.kind === 'Deployment');
+const theOne = (objects: K8sObject[], kind: string): K8sObject => {
+  const found = objects.filter((object) => object.kind === kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind}, rendered ${found.length}`);
+  return found[0];
+};
 const podSpecOf = (workload: K8sObject): PodSpec => workload.spec.template.spec;
 const containersOf = (pod: PodSpec): Container[] => [...(pod.initContainers ?? []), ...pod.containers];
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> = {}): boolean =>
@@ -296,16 +301,15 @@ describe('migrations', () => {
     '%s/%s migrates with a Job that runs `migrate` from the same image and configuration as the Deployment',
     (environment, service) => {
       const objects = objectsOf(`k8s/overlays/${environment}/${service}`);
-      const job = objects.find((object) => object.kind === 'Job');
-      const deployment = objects.find((object) => object.kind === 'Deployment');
-      const [migrate] = podSpecOf(job!).containers;
-      const [server] = podSpecOf(deployment!).containers;
-      expect(job?.metadata.name).toBe(`${service}-migrate`);
+      const job = theOne(objects, 'Job');
+      const [migrate] = podSpecOf(job).containers;
+      const [server] = podSpecOf(theOne(objects, 'Deployment')).containers;
+      expect(job.metadata.name).toBe(`${service}-migrate`);
       expect(migrate.args).toEqual(['migrate']);
       expect(migrate.image).toBe(server.image);
       expect(migrate.envFrom).toEqual(server.envFrom);
       expect(migrate.env).toEqual(server.env);
-      expect(podSpecOf(job!).restartPolicy).toBe('Never');
+      expect(podSpecOf(job).restartPolicy).toBe('Never');
     },
   );
 });
@@ -313,7 +317,7 @@ describe('migrations', () => {
 describe('infrastructure', () => {
   it.each(environments)('%s: RabbitMQ imports the generated definitions from the ConfigMap it mounts', (environment) => {
     const objects = objectsOf(`k8s/overlays/${environment}/infra`);
-    const cluster = objects.find((object) => object.kind === 'RabbitmqCluster')!;
+    const cluster = theOne(objects, 'RabbitmqCluster');
     const volume = cluster.spec.override.statefulSet.spec.template.spec.volumes.find((candidate: Container) => candidate.configMap);
     const mount = cluster.spec.override.statefulSet.spec.template.spec.containers[0].volumeMounts.find((candidate: Container) => candidate.name === volume.name);
     const definitions = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === volume.configMap.name);

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import * as messaging from '@plinth/messaging';
+import { describe, expect, it } from 'vitest';
+import { definitionsFile, renderDefinitions } from './rabbit-definitions.mjs';
+
+describe('k8s/base/infra/rabbitmq/definitions.json', () => {
+  it('is exactly what the @plinth/messaging topology produces (regenerate: node tools/deploy/rabbit-definitions.mjs)', () => {
+    expect(readFileSync(definitionsFile, 'utf8')).toBe(renderDefinitions(messaging));
+  });
+
+  it('declares the events exchange, every RPC queue and each consumer\'s queue with its DLQ', () => {
+    const definitions = JSON.parse(readFileSync(definitionsFile, 'utf8')) as { exchanges: { name: string }[]; queues: { name: string }[] };
+    const queues = definitions.queues.map((queue) => queue.name);
+    expect(definitions.exchanges.map((exchange) => exchange.name)).toContain('plinth.events');
+    for (const service of ['auth', 'users', 'orders', 'notifications']) expect(queues).toContain(`${service}.rpc`);
+    for (const consumer of ['users', 'notifications']) expect(queues).toEqual(expect.arrayContaining([`${consumer}.events`, `${consumer}.events.dlq`, `${consumer}.events.retry.1`]));
+  });
+});
