@@ -25,18 +25,26 @@ const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job'])
 const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|^DATABASE_URL$|^RABBITMQ_URL$|^SMTP_URL$/;
 const urlWithCredentials = /:\/\/[^/\s:@]+:[^/\s@]+@/;
 
-let rendered: Map<string, K8sObject[]>;
+let rendered = new Map<string, K8sObject[]>();
+let renderError: Error | undefined;
 
+// A failure here (no kubectl, a broken kustomization) fails every test with its message: nothing is skipped.
 beforeAll(async () => {
-  rendered = await renderAll(await findKubectl(), renderedPaths());
+  try {
+    rendered = await renderAll(await findKubectl(), renderedPaths());
+  } catch (error) {
+    renderError = error as Error;
+  }
 }, 60_000);
 
 const objectsOf = (path: string): K8sObject[] => {
+  if (renderError) throw renderError;
   const objects = rendered.get(path);
   if (!objects) throw new Error(`${path} was not rendered`);
   return objects;
 };
-const everyObject = (): [string, K8sObject][] => [...rendered].flatMap(([path, objects]) => objects.map((object) => [path, object] as [string, K8sObject]));
+const everyObject = (): [string, K8sObject][] =>
+  renderedPaths().flatMap((path) => objectsOf(path).map((object): [string, K8sObject] => [path, object]));
 const workloads = (): [string, K8sObject][] => everyObject().filter(([, object]) => workloadKinds.has(object.kind));
 const deployments = (): [string, K8sObject][] => everyObject().filter(([, object]) => object.kind === 'Deployment');
 const theOne = (objects: K8sObject[], kind: string): K8sObject => {
