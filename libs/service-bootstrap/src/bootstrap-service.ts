@@ -69,8 +69,9 @@ async function start(options: BootstrapServiceOptions, config: BaseServiceConfig
 async function migrate(options: BootstrapServiceOptions, config: BaseServiceConfig): Promise<void> {
   const { database } = options;
   if (!database) {
-    process.stderr.write(`${options.name} owns no database; nothing to migrate\n`);
-    process.exit(1);
+    // Uniform for tooling (`npm run migrate` runs it in every app): nothing to do is success.
+    process.stdout.write(`${options.name} owns no database; nothing to migrate\n`);
+    process.exit(0);
   }
   const app = await NestFactory.createApplicationContext(MigrateModule.forRoot({ ...options, database }, config), { bufferLogs: true, abortOnError: false }).catch(
     (error: unknown) => failStart(options.name, error, new ConsoleLogger()),
