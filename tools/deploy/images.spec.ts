@@ -151,6 +151,12 @@ describe.each(deployableApps)('the %s image', (app: string) => {
     expect([...imported].sort()).toEqual(workspaceLibsOf(app));
   });
 
+  it('has an Nx `deploy` target that deploys this service alone', () => {
+    const manifest = JSON.parse(readFileSync(join(workspaceRoot, `apps/${app}/package.json`), 'utf8'));
+    expect(manifest.scripts.deploy).toBe(`../../tools/deploy/deploy-service.sh ${app}`);
+    expect(statSync(join(workspaceRoot, 'tools/deploy/deploy-service.sh')).mode & 0o111).not.toBe(0);
+  });
+
   it('is built by compose with its own APP and PORT', () => {
     const compose = parse(readFileSync(join(workspaceRoot, 'docker/compose.yaml'), 'utf8'), { merge: true });
     const service = compose.services[app];
