@@ -11,7 +11,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const deployableApps = ['gateway', 'auth', 'users', 'orders', 'notifications'];
+/** Each deployable app and the PORT it listens on (the image's default and HEALTHCHECK port). */
+export const appPorts = { gateway: 3000, auth: 3001, users: 3002, orders: 3003, notifications: 3004 };
+export const deployableApps = Object.keys(appPorts);
 const scope = '@plinth/';
 
 const readManifest = (dir) => JSON.parse(readFileSync(join(workspaceRoot, dir, 'package.json'), 'utf8'));

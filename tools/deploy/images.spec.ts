@@ -7,7 +7,7 @@ import { DockerfileParser, type Dockerfile, type ImageTemplate } from 'dockerfil
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { deployableApps, imagePlan, workspaceLibsOf, workspaceRoot } from './image-contents.mjs';
+import { appPorts, deployableApps, imagePlan, workspaceLibsOf, workspaceRoot } from './image-contents.mjs';
 
 const dockerfilePath = join(workspaceRoot, 'docker/Dockerfile');
 const dockerfileText = readFileSync(dockerfilePath, 'utf8');
@@ -25,7 +25,6 @@ const ignorePatterns = readFileSync(join(workspaceRoot, 'docker/Dockerfile.docke
   .map((line) => line.trim())
   .filter((line) => line && !line.startsWith('#'));
 const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|CREDENTIAL|DATABASE_URL|RABBITMQ_URL/i;
-const ports: Record<string, number> = { gateway: 3000, auth: 3001, users: 3002, orders: 3003, notifications: 3004 };
 
 /** Default values of the ARGs declared before the first FROM (what `FROM ${NODE_IMAGE}` resolves to). */
 const initialArgs = new Map(
@@ -160,8 +159,8 @@ describe.each(deployableApps)('the %s image', (app: string) => {
   it('is built by compose with its own APP and PORT', () => {
     const compose = parse(readFileSync(join(workspaceRoot, 'docker/compose.yaml'), 'utf8'), { merge: true });
     const service = compose.services[app];
-    expect(service.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile', args: { APP: app, PORT: String(ports[app]) } });
-    expect(service.environment.PORT).toBe(String(ports[app]));
+    expect(service.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile', args: { APP: app, PORT: String(appPorts[app as keyof typeof appPorts]) } });
+    expect(service.environment.PORT).toBe(String(appPorts[app as keyof typeof appPorts]));
     expect(service.read_only).toBe(true);
   });
 });
