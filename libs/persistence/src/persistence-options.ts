@@ -44,8 +44,6 @@ export function buildOrmOptions(options: PersistenceOptions): Options {
       snapshotOnMigrate: false,
       silent: true,
     },
-    // Query logging goes through the service logger at debug level only when asked for.
-    debug: false,
     colors: false,
   };
 }

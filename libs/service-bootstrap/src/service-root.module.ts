@@ -3,12 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { MessagingModule, OutboxInboxModule, messagingEntities, messagingMigrations } from '@plinth/messaging';
 import { PersistenceModule } from '@plinth/persistence';
-import type { BaseServiceConfig, DatabaseServiceConfig } from './config/base-service.config.js';
-import { BaseServiceConfig as BaseServiceConfigToken } from './config/base-service.config.js';
+import { BaseServiceConfig, type DatabaseServiceConfig } from './config/base-service.config.js';
 import { BrokerHealthIndicator } from './health/broker.health-indicator.js';
 import { HealthController } from './health/health.controller.js';
 import { HTTP_DRAIN_MS, HttpDrain } from './http-drain.js';
 import { buildLoggerParams } from './logging/logger-params.js';
+import { TelemetryFlush } from './telemetry-flush.js';
 import type { ServiceDatabase, ServiceName } from './service-options.js';
 
 /** Makes the validated config injectable by its own class and as BaseServiceConfig. */
@@ -18,7 +18,7 @@ class ServiceConfigModule {
   static forRoot(configClass: Type<BaseServiceConfig>, config: BaseServiceConfig): DynamicModule {
     const providers = [
       { provide: configClass, useValue: config },
-      ...(configClass === BaseServiceConfigToken ? [] : [{ provide: BaseServiceConfigToken, useValue: config }]),
+      ...(configClass === BaseServiceConfig ? [] : [{ provide: BaseServiceConfig, useValue: config }]),
     ];
     return { module: ServiceConfigModule, providers, exports: providers.map((provider) => provider.provide) };
   }
@@ -66,7 +66,7 @@ export class ServiceRootModule {
         module,
       ],
       controllers: [HealthController],
-      providers: [BrokerHealthIndicator, HttpDrain, { provide: HTTP_DRAIN_MS, useValue: halfShutdown }],
+      providers: [BrokerHealthIndicator, HttpDrain, TelemetryFlush, { provide: HTTP_DRAIN_MS, useValue: halfShutdown }],
     };
   }
 }

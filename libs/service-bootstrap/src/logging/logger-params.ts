@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { traceLogFields } from '@plinth/telemetry';
 import type { BaseServiceConfig } from '../config/base-service.config.js';
 
 /** Credentials never reach a log line, wherever they appear in a request, response or logged object. */
@@ -23,6 +24,8 @@ export function buildLoggerParams(serviceName: string, config: BaseServiceConfig
       level: config.LOG_LEVEL,
       base: { service: serviceName, pid: process.pid, hostname: hostname() },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Every line of a traced request names its trace and span, so logs and traces join on trace_id.
+      mixin: traceLogFields,
       // Probes hit every few seconds; logging them would drown the useful lines.
       autoLogging: { ignore: (req: IncomingMessage) => PROBES.has((req.url ?? '').split('?')[0] ?? '') },
       ...(config.LOG_FORMAT === 'pretty'
