@@ -257,6 +257,18 @@ describe('workload policy', () => {
   });
 });
 
+describe('exposure', () => {
+  it.each(environments)('%s: only the gateway is exposed, through a TLS Ingress to its Service\'s http port', (environment) => {
+    const exposed = objectsOf(`k8s/overlays/${environment}`).filter(
+      (object) => object.kind === 'Ingress' || (object.kind === 'Service' && ['LoadBalancer', 'NodePort'].includes(object.spec.type)),
+    );
+    expect(exposed.map(idOf)).toEqual(['Ingress/gateway']);
+    const [ingress] = exposed;
+    expect(ingress.spec.tls?.[0]?.hosts).toEqual([ingress.spec.rules[0].host]);
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'gateway', port: { name: 'http' } });
+  });
+});
+
 describe('configuration and secrets', () => {
   it('no Secret is rendered: credentials are created out of band and only referenced', () => {
     expect(everyObject().filter(([, object]) => object.kind === 'Secret').map(([path, object]) => `${path}: ${idOf(object)}`)).toEqual([]);
