@@ -1,4 +1,4 @@
-import { DatabaseServiceConfig, EnvNumber } from '@plinth/service-bootstrap';
+import { DatabaseServiceConfig, EnvNumber, loadConfig } from '@plinth/service-bootstrap';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const DAY_SECONDS = 86_400;
@@ -30,6 +30,10 @@ export class AuthConfig extends DatabaseServiceConfig {
   @EnvNumber() @IsInt() @Min(0)
   SIGNING_KEY_PREPUBLISH_SECONDS = 600;
 
+  /** How often each replica re-reads the shared keys (picks up a rotation made elsewhere); at most the 60 s the JWKS grace assumes. */
+  @EnvNumber() @IsInt() @Min(1) @Max(60)
+  SIGNING_KEY_RELOAD_SECONDS = 60;
+
   /** Base64 of 32 random bytes; when set, private signing keys are stored AES-256-GCM encrypted. */
   @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SIGNING_KEY_ENCRYPTION_KEY must be base64 of exactly 32 bytes' })
   SIGNING_KEY_ENCRYPTION_KEY?: string;
@@ -41,3 +45,6 @@ export class AuthConfig extends DatabaseServiceConfig {
   @IsOptional() @IsString() @MinLength(12)
   ADMIN_PASSWORD?: string;
 }
+
+/** The validated configuration for one-shot commands that run outside the service bootstrap. */
+export const loadAuthConfig = (): AuthConfig => loadConfig(AuthConfig, process.env, 'auth');

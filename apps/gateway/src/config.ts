@@ -1,4 +1,4 @@
-import { IsArray, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { BaseServiceConfig, EnvNumber, EnvStringList } from '@plinth/service-bootstrap';
 
 /** The gateway's environment: the public HTTP edge and the access-token verifier. */
@@ -49,6 +49,38 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Requests per minute per client address on credential routes (register, login, refresh). */
   @EnvNumber() @IsInt() @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 60;
+
+  /** Login attempts per account (email, registered or not) per LOGIN_LOCKOUT_SECONDS, from any address. */
+  @EnvNumber() @IsInt() @Min(1)
+  LOGIN_ATTEMPTS_PER_ACCOUNT = 10;
+
+  /** The per-account login window, and how long an account's logins are refused once it is exceeded. */
+  @EnvNumber() @IsInt() @Min(1) @Max(86_400)
+  LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** redis://… : rate-limit counters shared by every replica. Unset = per-replica memory (one replica only). */
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/)
+  REDIS_URL?: string;
+
+  /** Prefix of the rate-limit keys in Redis (several deployments may share one Redis). */
+  @IsString() @Matches(/^[\w:.-]{1,64}$/)
+  RATE_LIMIT_KEY_PREFIX = 'plinth:rate-limit:';
+
+  /** Slow-loris bound: a client must finish sending its request headers within this time. */
+  @EnvNumber() @IsInt() @Min(1_000) @Max(120_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** A whole request (headers and body) must arrive within this time; 408 otherwise. */
+  @EnvNumber() @IsInt() @Min(1_000) @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Idle keep-alive connections are closed after this; behind a load balancer, keep it above the balancer's idle timeout. */
+  @EnvNumber() @IsInt() @Min(1_000) @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  /** Requests in progress beyond which new ones get 503 + Retry-After at once instead of queueing. */
+  @EnvNumber() @IsInt() @Min(1)
+  MAX_IN_FLIGHT_REQUESTS = 1_000;
 
   /** Sent as `Retry-After` when a dependency is unavailable. */
   @EnvNumber() @IsInt() @Min(1) @Max(3_600)

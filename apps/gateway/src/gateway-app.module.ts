@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AccessModule } from './access/access.module.js';
 import { JwtAuthGuard } from './access/jwt-auth.guard.js';
 import { RolesGuard } from './access/roles.guard.js';
 import { AuthController } from './auth/auth.controller.js';
+import { UserAccessController } from './auth/user-access.controller.js';
 import { GatewayConfig } from './config.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
-import { rateLimitOptions } from './http/rate-limits.js';
+import { RateLimitGuard } from './rate-limits/rate-limit.guard.js';
+import { RateLimitsModule, RATE_LIMIT_STORAGE } from './rate-limits/rate-limits.module.js';
+import { rateLimitOptions } from './rate-limits/rate-limits.js';
 import { RequestContextInterceptor } from './http/request-context.js';
 import { RouteTable } from './http/route-table.js';
 import { ServiceClient } from './http/service-client.js';
@@ -18,14 +21,14 @@ import { UsersController } from './users/users.controller.js';
 /** The public HTTP API: one controller per resource, each a thin translation to RPC. */
 @Module({
   imports: [
-    ThrottlerModule.forRootAsync({ inject: [GatewayConfig], useFactory: rateLimitOptions }),
+    ThrottlerModule.forRootAsync({ imports: [RateLimitsModule], inject: [GatewayConfig, RATE_LIMIT_STORAGE], useFactory: rateLimitOptions }),
     AccessModule,
   ],
-  controllers: [AuthController, UsersController, OrdersController, NotificationsController],
+  controllers: [AuthController, UsersController, UserAccessController, OrdersController, NotificationsController],
   providers: [
     // Global guards run in this order: rate limit (cuts floods before any token work), then
     // authentication (sets request.user), then the route's role requirement.
-    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     RouteTable,

@@ -20,6 +20,7 @@ import { Credential } from './credential.entity.js';
 import { toAuthenticatedUser } from './credential.mapper.js';
 import { normalizeEmail } from './normalize-email.js';
 import { PasswordHasher } from './password-hasher.js';
+import { assertAcceptablePassword } from './password-policy.js';
 
 const emailTaken = () => new ApplicationError(ErrorCodes.AUTH_EMAIL_TAKEN, 'An account with this email already exists');
 const invalidCredentials = () => new ApplicationError(ErrorCodes.AUTH_INVALID_CREDENTIALS, 'Email or password is incorrect');
@@ -38,6 +39,7 @@ export class CredentialsService {
   async register(request: RegisterRequest): Promise<AuthResult> {
     const email = normalizeEmail(request.email);
     const { displayName } = request;
+    assertAcceptablePassword(request.password);
     // Hash before the transaction: argon2 takes tens of milliseconds and must not hold a connection.
     const passwordHash = await this.hasher.hash(request.password);
     let result: AuthResult;

@@ -11,7 +11,7 @@ const ALG = 'ES256';
 const DAY_MS = 86_400_000;
 // Serializes key creation between replicas starting (or rotating) at the same moment.
 const KEY_CREATION_LOCK = 7_340_101;
-/** How often a replica re-reads the shared keys, picking up a key another replica rotated in. */
+/** The longest time between two reloads of a replica's keys (SIGNING_KEY_RELOAD_SECONDS ≤ 60); the JWKS grace allows for two. */
 export const KEY_RING_RELOAD_MS = 60_000;
 
 interface Signer {
@@ -43,7 +43,7 @@ export class SigningKeyRing implements OnApplicationBootstrap, OnModuleDestroy {
     await this.reload();
     this.reloadTimer = setInterval(() => {
       this.reload().catch((error: unknown) => this.logger.error({ err: error }, 'reloading signing keys failed'));
-    }, KEY_RING_RELOAD_MS);
+    }, this.config.SIGNING_KEY_RELOAD_SECONDS * 1000);
     this.reloadTimer.unref();
   }
 
@@ -78,15 +78,25 @@ export class SigningKeyRing implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * The `rotate-signing-key` command: a successor now, whatever the keys' age, with the same
+   * handover as a scheduled rotation (published at once, signing after the pre-publish period; the
+   * old key keeps verifying until its tokens have expired). Returns the successor's kid.
+   */
+  async forceRotation(now = new Date()): Promise<string> {
+    const keys = await this.rotate(now, true);
+    return keys.reduce((newest, key) => (key.createdAt > newest.createdAt ? key : newest)).kid;
+  }
+
+  /**
    * Creates the successor key; the keys it replaces keep signing until it has been pre-published.
    * Returns the live keys afterwards.
    */
-  private rotate(now: Date): Promise<SigningKey[]> {
+  private rotate(now: Date, force = false): Promise<SigningKey[]> {
     return this.em.fork().transactional(async (tx) => {
       await tx.execute('select pg_advisory_xact_lock(?)', [KEY_CREATION_LOCK]);
       const live = liveKeys(await tx.find(SigningKey, {}), now);
       // Another replica may have rotated while this one waited for the lock.
-      if (!isRotationDue(live, now, this.maxAgeMs)) return live;
+      if (!force && !isRotationDue(live, now, this.maxAgeMs)) return live;
       const handover = new Date(now.getTime() + (live.length > 0 ? this.prepublishMs : 0));
       for (const key of live) if (key.retiredAt === null) key.retiredAt = handover;
       const created = await this.generateKey(now);

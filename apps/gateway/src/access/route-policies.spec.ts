@@ -51,6 +51,8 @@ describe('route access policies', () => {
       'PATCH /v1/users/me': 'authenticated',
       'GET /v1/users': 'roles:admin',
       'GET /v1/users/:id': 'roles:admin',
+      'PUT /v1/users/:id/roles': 'roles:admin',
+      'POST /v1/users/:id/sessions/revoke': 'roles:admin',
       'POST /v1/orders': 'authenticated',
       'GET /v1/orders': 'authenticated',
       'GET /v1/orders/:id': 'authenticated',
@@ -66,7 +68,7 @@ describe('route access policies are enforced', () => {
   const call = (route: string, token?: string) => {
     const [method, template] = route.split(' ');
     const path = template.replace(':id', randomUUID());
-    const req = request(testApp.app.getHttpServer())[method.toLowerCase() as 'get' | 'post' | 'patch'](path);
+    const req = request(testApp.app.getHttpServer())[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch'](path);
     return token ? req.set('authorization', `Bearer ${token}`) : req;
   };
 
@@ -80,7 +82,7 @@ describe('route access policies are enforced', () => {
   it('answers 403 on every admin route to a caller without the admin role', async () => {
     const token = await testApp.token({ roles: ['user'] });
     const adminOnly = routes.filter((route) => route.policy?.kind === 'roles');
-    expect(adminOnly.length).toBe(3);
+    expect(adminOnly.length).toBe(5);
     for (const { route } of adminOnly) expect([route, (await call(route, token)).status]).toEqual([route, 403]);
   });
 });

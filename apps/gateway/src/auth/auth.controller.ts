@@ -14,7 +14,7 @@ import {
 import { ServiceClient } from '../http/service-client.js';
 import { Public } from '../access/access-policy.decorators.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
-import { CredentialRoute } from '../http/rate-limits.js';
+import { CredentialRoute, PasswordRoute } from '../rate-limits/rate-limits.js';
 import { toTokenPair } from './token-pair.mapper.js';
 
 @ApiTags('auth')
@@ -43,9 +43,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @CredentialRoute()
+  @PasswordRoute()
   @ApiOperation({ summary: 'Exchange email and password for tokens' })
   @ApiOkResponse({ type: TokenPair })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(400, 401, 413, 415, 429)
   async login(@Body() body: LoginRequest): Promise<TokenPair> {
     const { tokens } = await this.rpc.send<AuthResult>(AuthRpc.login, { email: body.email, password: body.password });
     return toTokenPair(tokens);

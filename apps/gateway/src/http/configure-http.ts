@@ -1,8 +1,10 @@
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { GatewayConfig } from '../config.js';
 import { jsonBodyOnlyMiddleware } from './json-body.middleware.js';
+import { loadSheddingMiddleware } from './load-shedding.middleware.js';
 import { setUpOpenApi } from './openapi.js';
 import { REQUEST_ID_HEADER, requestIdMiddleware } from './request-id.middleware.js';
 
@@ -16,7 +18,22 @@ const noStore = (_request: Request, response: Response, next: NextFunction): voi
   next();
 };
 
-const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'ETag', 'Location', 'Idempotent-Replayed', 'Retry-After'];
+const EXPOSED_HEADERS = [
+  REQUEST_ID_HEADER, 'ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset',
+];
+
+/**
+ * Slow-loris bounds: a client that trickles its headers or body is cut off (408) instead of holding a
+ * socket forever. Node checks these deadlines every `connectionsCheckingInterval` (30 s by default,
+ * read when the server starts listening), so it is tightened to a second.
+ */
+const applyServerTimeouts = (server: Server, config: GatewayConfig): void => {
+  server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  // A documented server option, but not typed as a property; it is only read once listen() starts.
+  Object.assign(server, { connectionsCheckingInterval: 1_000 });
+};
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', REQUEST_ID_HEADER];
 
 /**
@@ -29,7 +46,9 @@ export const configureHttp = (app: NestExpressApplication): void => {
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   // ETags are the order version, set explicitly; Express's body hashes would be misleading.
   app.set('etag', false);
+  applyServerTimeouts(app.getHttpServer() as Server, config);
   app.use(requestIdMiddleware);
+  app.use(loadSheddingMiddleware(config.MAX_IN_FLIGHT_REQUESTS));
   app.use(
     helmet({
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
@@ -43,7 +62,7 @@ export const configureHttp = (app: NestExpressApplication): void => {
   );
   app.enableCors({
     origin: config.CORS_ORIGINS,
-    methods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'OPTIONS'],
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,

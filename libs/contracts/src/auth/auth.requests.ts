@@ -44,3 +44,9 @@ export class SetRolesRequest {
   @ApiProperty({ enum: ALL_ROLES, isArray: true })
   @IsArray() @ArrayMaxSize(8) @IsIn(ALL_ROLES, { each: true }) roles: Role[];
 }
+
+/** HTTP body of `PUT /v1/users/:id/roles` (admin): the user's complete new role set. */
+export class SetRolesBody {
+  @ApiProperty({ enum: ALL_ROLES, isArray: true, example: ['user', 'admin'] })
+  @IsArray() @ArrayMaxSize(8) @IsIn(ALL_ROLES, { each: true }) roles: Role[];
+}

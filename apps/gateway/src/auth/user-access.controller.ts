@@ -1,0 +1,43 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  AuthenticatedUser,
+  AuthRpc,
+  RevokeUserSessionsResult,
+  Roles as RoleNames,
+  SetRolesBody,
+  type Actor,
+} from '@plinth/contracts';
+import { Roles } from '../access/access-policy.decorators.js';
+import { CurrentActor } from '../access/current-actor.decorator.js';
+import { ApiProblems } from '../http/api-problem-responses.decorator.js';
+import { ServiceClient } from '../http/service-client.js';
+import { UuidParam } from '../http/uuid-param.decorator.js';
+
+/** Admin control over another user's access (roles, sessions): owned by auth, addressed by user id. */
+@ApiTags('users')
+@Controller('v1/users/:id')
+export class UserAccessController {
+  constructor(private readonly rpc: ServiceClient) {}
+
+  @Put('roles')
+  @Roles(RoleNames.ADMIN)
+  @ApiOperation({ summary: 'Replace a user\'s roles (admin, not their own); applies from the user\'s next refresh' })
+  @ApiOkResponse({ type: AuthenticatedUser })
+  @ApiProblems(400, 401, 403, 404, 413, 415)
+  async setRoles(@CurrentActor() actor: Actor, @UuidParam('id') userId: string, @Body() body: SetRolesBody): Promise<AuthenticatedUser> {
+    const user = await this.rpc.send<AuthenticatedUser>(AuthRpc.setRoles, { actor, userId, roles: body.roles });
+    return { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles };
+  }
+
+  @Post('sessions/revoke')
+  @HttpCode(HttpStatus.OK)
+  @Roles(RoleNames.ADMIN)
+  @ApiOperation({ summary: 'End every session of a user (admin); their access tokens are refused at once' })
+  @ApiOkResponse({ type: RevokeUserSessionsResult })
+  @ApiProblems(400, 401, 403, 404)
+  async revokeSessions(@CurrentActor() actor: Actor, @UuidParam('id') userId: string): Promise<RevokeUserSessionsResult> {
+    const result = await this.rpc.send<RevokeUserSessionsResult>(AuthRpc.revokeUserSessions, { actor, userId });
+    return { revokedSessions: result.revokedSessions };
+  }
+}

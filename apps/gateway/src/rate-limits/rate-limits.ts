@@ -1,0 +1,59 @@
+import { SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerStorageService, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import { isProbe } from '../access/access-policy.js';
+import type { GatewayConfig } from '../config.js';
+import { RedisThrottlerStorage } from './redis-throttler.storage.js';
+
+const CREDENTIAL_ROUTE = 'plinth:credential-route';
+const PASSWORD_ROUTE = 'plinth:password-route';
+
+/** Routes that check a password or a refresh token get a much smaller budget: they are what guessing attacks hit. */
+export const CredentialRoute = (): MethodDecorator => SetMetadata(CREDENTIAL_ROUTE, true);
+
+/** Routes that check an account's password: also limited per account (the email), whatever the client address. */
+export const PasswordRoute = (): MethodDecorator => SetMetadata(PASSWORD_ROUTE, true);
+
+const isCredentialRoute = (context: ExecutionContext): boolean => Reflect.getMetadata(CREDENTIAL_ROUTE, context.getHandler()) === true;
+const isPasswordRoute = (context: ExecutionContext): boolean => Reflect.getMetadata(PASSWORD_ROUTE, context.getHandler()) === true;
+
+/**
+ * The account a login attempt targets, hashed (no email in the counter store). Any email counts,
+ * registered or not, so a lockout reveals nothing about which accounts exist.
+ */
+const attemptedAccount = (request: Record<string, unknown>): Promise<string> => {
+  const body = (request as unknown as Request).body as { email?: unknown } | undefined;
+  const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase() : '';
+  return Promise.resolve(createHash('sha256').update(email).digest('base64url'));
+};
+
+/** Counters shared by every replica in Redis when REDIS_URL is set; this replica's memory otherwise. */
+export const rateLimitStorage = (config: GatewayConfig): ThrottlerStorage =>
+  config.REDIS_URL ? new RedisThrottlerStorage(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX) : new ThrottlerStorageService();
+
+export const rateLimitOptions = (config: GatewayConfig, storage: ThrottlerStorage): ThrottlerModuleOptions => ({
+  throttlers: [
+    // Per client address and route, per minute.
+    {
+      name: 'default',
+      ttl: 60_000,
+      limit: (context) => (isCredentialRoute(context) ? config.AUTH_RATE_LIMIT_PER_MINUTE : config.RATE_LIMIT_PER_MINUTE),
+    },
+    // Per account, from any number of addresses: past the budget the account's logins are refused
+    // (429, same for existing and unknown emails) until the lockout ends.
+    {
+      name: 'login-account',
+      ttl: config.LOGIN_LOCKOUT_SECONDS * 1000,
+      limit: config.LOGIN_ATTEMPTS_PER_ACCOUNT,
+      blockDuration: config.LOGIN_LOCKOUT_SECONDS * 1000,
+      skipIf: (context) => context.getType() !== 'http' || !isPasswordRoute(context),
+      getTracker: attemptedAccount,
+    },
+  ],
+  storage,
+  // Broadcast event handlers run through the same global guards; only HTTP requests are limited,
+  // and never the orchestrator's probes.
+  skipIf: (context) => context.getType() !== 'http' || isProbe(context),
+  errorMessage: 'Too many requests; retry after the number of seconds in Retry-After.',
+});
