@@ -335,14 +335,25 @@ describe('migrations', () => {
 });
 
 describe('infrastructure', () => {
-  it.each(environments)('%s: RabbitMQ imports the generated definitions from the ConfigMap it mounts', (environment) => {
+  it.each(environments)('%s: a Job imports the generated definitions into RabbitMQ with the operator\'s credentials', (environment) => {
     const objects = objectsOf(`k8s/overlays/${environment}/infra`);
     const cluster = theOne(objects, 'RabbitmqCluster');
-    const volume = cluster.spec.override.statefulSet.spec.template.spec.volumes.find((candidate: Container) => candidate.configMap);
-    const mount = cluster.spec.override.statefulSet.spec.template.spec.containers[0].volumeMounts.find((candidate: Container) => candidate.name === volume.name);
+    const job = objects.find((object) => object.kind === 'Job' && object.metadata.name === `${cluster.metadata.name}-topology`);
+    if (!job) throw new Error(`no ${cluster.metadata.name}-topology Job`);
+    const pod = podSpecOf(job);
+    const volume = pod.volumes.find((candidate: Container) => candidate.configMap);
+    const mount = pod.containers[0].volumeMounts.find((candidate: Container) => candidate.name === volume.name);
     const definitions = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === volume.configMap.name);
-    expect(cluster.spec.rabbitmq.additionalConfig).toContain(`load_definitions = ${mount.mountPath}/definitions.json`);
     expect(definitions?.data?.['definitions.json']).toBe(readFileSync(join(workspaceRoot, 'k8s/base/infra/rabbitmq/definitions.json'), 'utf8'));
+    const command = pod.containers[0].command.join(' ');
+    expect(command).toContain(`--data @${mount.mountPath}/definitions.json`);
+    expect(command).toContain(`http://${cluster.metadata.name}:15672/api/definitions`);
+    expect(pod.containers[0].env.map((variable: Container) => variable.valueFrom.secretKeyRef.name)).toEqual([
+      `${cluster.metadata.name}-default-user`,
+      `${cluster.metadata.name}-default-user`,
+    ]);
+    // A boot-time import would skip creating the default user the operator manages the cluster with.
+    expect(cluster.spec.rabbitmq.additionalConfig).not.toContain('load_definitions');
   });
 
   it.each(environments)('%s: every database service has its database in the CloudNativePG cluster', (environment) => {
