@@ -6,6 +6,7 @@ import { workspaceRoot } from './workspace-root.js';
 const MAX_LOG_CHARS = 4_000_000;
 const LOG_TAIL_LINES = 40;
 const READY_POLL_MS = 150;
+const TELEMETRY_PRELOAD = '@plinth/telemetry/register';
 
 /** Every service process still running, so a crashing test runner does not leave orphans behind. */
 const running = new Set<ChildProcess>();
@@ -48,7 +49,8 @@ export class ServiceProcess {
     if (this.isRunning) throw new Error(`${this.name} is already running`);
     const root = workspaceRoot();
     if (!existsSync(this.entry)) throw new Error(`${this.entry} does not exist: build first (npx nx run-many -t build)`);
-    const child = spawn(join(root, 'node_modules', '.bin', 'node'), [this.entry, ...this.args], {
+    // The telemetry preload, as in production (it stays inert unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+    const child = spawn(join(root, 'node_modules', '.bin', 'node'), ['--import', TELEMETRY_PRELOAD, this.entry, ...this.args], {
       cwd: root,
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventEnvelope } from '@plinth/contracts';
+import { withTraceHeaders } from '../tracing/trace-context.js';
 import type { OutboxRelayOptions } from './outbox-relay.options.js';
 
 /** The part of EventPublisher the relay uses: publish a batch, resolve once the broker confirmed all of it. */
@@ -133,7 +134,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       );
     });
     try {
-      await Promise.race([this.publisher.publish(events, { headers }), timeout]);
+      await Promise.race([withTraceHeaders(headers, () => this.publisher.publish(events, { headers })), timeout]);
     } finally {
       clearTimeout(timer);
     }
