@@ -85,4 +85,16 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Sent as `Retry-After` when a dependency is unavailable. */
   @EnvNumber() @IsInt() @Min(1) @Max(3_600)
   RETRY_AFTER_SECONDS = 5;
+
+  /** Seconds between comment lines on an idle notification stream, so proxies keep it open. */
+  @EnvNumber() @IsInt() @Min(1) @Max(300)
+  SSE_HEARTBEAT_SECONDS = 15;
+
+  /** Unsent bytes a notification stream may queue for a slow client before it is disconnected. */
+  @EnvNumber() @IsInt() @Min(1_024)
+  SSE_MAX_BUFFERED_BYTES = 262_144;
+
+  /** Open notification streams per user on one replica (429 beyond). */
+  @EnvNumber() @IsInt() @Min(1) @Max(100)
+  SSE_MAX_STREAMS_PER_USER = 5;
 }

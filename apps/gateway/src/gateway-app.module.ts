@@ -14,8 +14,10 @@ import { rateLimitOptions } from './rate-limits/rate-limits.js';
 import { RequestContextInterceptor } from './http/request-context.js';
 import { RouteTable } from './http/route-table.js';
 import { ServiceClient } from './http/service-client.js';
+import { NotificationStreamModule } from './notifications/notification-stream.module.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
+import { UserPreferencesController } from './users/user-preferences.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 /** The public HTTP API: one controller per resource, each a thin translation to RPC. */
@@ -23,8 +25,9 @@ import { UsersController } from './users/users.controller.js';
   imports: [
     ThrottlerModule.forRootAsync({ imports: [RateLimitsModule], inject: [GatewayConfig, RATE_LIMIT_STORAGE], useFactory: rateLimitOptions }),
     AccessModule,
+    NotificationStreamModule,
   ],
-  controllers: [AuthController, UsersController, UserAccessController, OrdersController, NotificationsController],
+  controllers: [AuthController, UsersController, UserAccessController, OrdersController, NotificationsController, UserPreferencesController],
   providers: [
     // Global guards run in this order: rate limit (cuts floods before any token work), then
     // authentication (sets request.user), then the route's role requirement.

@@ -1,7 +1,34 @@
-import { DatabaseServiceConfig } from '@plinth/service-bootstrap';
+import { ArrayMinSize, IsInt, IsString, Matches, Min, MinLength } from 'class-validator';
+import { DatabaseServiceConfig, EnvNumber, EnvNumberList } from '@plinth/service-bootstrap';
 
 /** Notifications' environment: the shared service settings with this service's port and database as defaults. */
 export class NotificationsConfig extends DatabaseServiceConfig {
   override PORT = 3004;
   override DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/plinth_notifications';
+
+  /** `smtp://` or `smtps://` URL (credentials in it); empty = notifications are not emailed. */
+  @IsString() @Matches(/^$|^smtps?:\/\/\S+$/, { message: '$property must be empty or an smtp:// or smtps:// URL' })
+  SMTP_URL = '';
+
+  @IsString() @MinLength(3)
+  EMAIL_FROM = 'Plinth <no-reply@plinth.local>';
+
+  /** Sending attempts per email before it is dead-lettered (status `dead` in email_deliveries). */
+  @EnvNumber() @IsInt() @Min(1)
+  EMAIL_MAX_ATTEMPTS = 6;
+
+  /** Wait before attempt n+1 (the last value repeats). */
+  @EnvNumberList() @ArrayMinSize(1) @IsInt({ each: true }) @Min(0, { each: true })
+  EMAIL_RETRY_DELAYS_MS: number[] = [5_000, 30_000, 120_000, 600_000, 1_800_000];
+
+  /** How often due emails are looked for when nothing new was stored (new ones wake the sender at once). */
+  @EnvNumber() @IsInt() @Min(10)
+  EMAIL_POLL_INTERVAL_MS = 1_000;
+
+  /**
+   * A claimed email is not claimed again (by this or another replica) for this long, so a sender that
+   * died mid-send is retried after it. Must exceed the SMTP timeouts (10 s connect/greeting, 30 s socket).
+   */
+  @EnvNumber() @IsInt() @Min(60_000)
+  EMAIL_CLAIM_LEASE_MS = 120_000;
 }

@@ -4,6 +4,7 @@ import {
   NotificationCreatedEvent,
   NotificationsEvents,
   NotificationsRpc,
+  NotificationsStreamRpc,
   OrderCreatedEvent,
   OrdersEvents,
   OrderStatusChangedEvent,
@@ -11,6 +12,7 @@ import {
   UserRegisteredEvent,
   type Actor,
   type NotificationCreatedData,
+  type NotificationReplay,
   type NotificationView,
   type OrderCreatedData,
   type OrderStatus,
@@ -80,7 +82,7 @@ describe('notifications from events', () => {
     ]);
     const [announced] = harness.createdFor(userId);
     expect(announced).toMatchObject({ type: NotificationsEvents.notificationCreated, version: NotificationCreatedEvent.VERSION, source: 'notifications', correlationId: event.correlationId });
-    expect(announced?.data).toStrictEqual({ userId, notification: items[0] } satisfies NotificationCreatedData);
+    expect(announced?.data).toStrictEqual({ userId, sequence: 1, notification: items[0] } satisfies NotificationCreatedData);
   });
 
   it('tells the user an order was received, with units and the formatted total', async () => {
@@ -141,12 +143,14 @@ describe('notifications from events', () => {
 });
 
 describe('notifications.list', () => {
+  // Seeded rows bypass the service, so they take their stream sequence from a counter (unique per user is all the schema asks).
+  let seededSequence = 0;
   const insert = (userId: string, createdAt: Date, read = false) => {
     const id = randomUUID();
     return harness
       .sql(
-        `insert into notifications (id, user_id, type, title, body, data, read, created_at) values (?, ?, 'welcome', 'Seeded', 'Seeded', '{}', ?, ?)`,
-        [id, userId, read, createdAt],
+        `insert into notifications (id, user_id, sequence, type, title, body, data, read, created_at) values (?, ?, ?, 'welcome', 'Seeded', 'Seeded', '{}', ?, ?)`,
+        [id, userId, ++seededSequence, read, createdAt],
       )
       .then(() => ({ id, createdAt, read }));
   };
@@ -248,3 +252,41 @@ describe('notifications.mark-read', () => {
     expect(error.code).toBe(ErrorCodes.NOTIFICATIONS_NOT_FOUND);
   });
 });
+
+describe('stream replay', () => {
+  const replay = (userId: string, afterSequence?: number) =>
+    send<NotificationReplay>(NotificationsStreamRpc.replay, { actor: actorOf(userId), afterSequence, limit: 10 });
+
+  it('numbers a user\'s notifications 1, 2, 3 and replays, oldest first, exactly those after a sequence', async () => {
+    const userId = randomUUID();
+    for (let i = 0; i < 3; i++) await harness.publish(orderCreated({ userId }));
+    await waitUntil(() => harness.createdFor(userId).length === 3);
+    const announced = harness.createdFor(userId).map((event) => event.data as NotificationCreatedData);
+    expect(announced.map((data) => data.sequence).sort()).toEqual([1, 2, 3]);
+
+    const { items, latestSequence } = await replay(userId, 1);
+    const bySequence = new Map(announced.map((data) => [data.sequence, data.notification]));
+    expect(items).toEqual([
+      { sequence: 2, notification: bySequence.get(2) },
+      { sequence: 3, notification: bySequence.get(3) },
+    ]);
+    expect(latestSequence).toBe(3);
+    expect(await replay(userId, 3)).toEqual({ items: [], latestSequence: 3 });
+  });
+
+  it('answers only the latest sequence when no sequence is given', async () => {
+    const userId = randomUUID();
+    await harness.publish(orderCreated({ userId }));
+    await waitUntil(() => harness.createdFor(userId).length === 1);
+    expect(await replay(userId)).toEqual({ items: [], latestSequence: 1 });
+    expect(await replay(randomUUID())).toEqual({ items: [], latestSequence: 0 });
+  });
+
+  it('never replays another user\'s notifications', async () => {
+    const owner = randomUUID();
+    await harness.publish(orderCreated({ userId: owner }));
+    await waitUntil(() => harness.createdFor(owner).length === 1);
+    expect(await replay(randomUUID(), 0)).toEqual({ items: [], latestSequence: 0 });
+  });
+});
+

@@ -19,3 +19,5 @@ export * from './notifications/notifications.patterns.js';
 export * from './notifications/notifications.requests.js';
 export * from './notifications/notifications.responses.js';
 export * from './notifications/notifications.events.js';
+export * from './users/users-preferences.js';
+export * from './notifications/notifications-stream.js';

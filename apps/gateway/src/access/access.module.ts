@@ -8,5 +8,6 @@ import { TokenRevocations } from './token-revocations.js';
 @Module({
   controllers: [TokenRevocationHandlers],
   providers: [JwksKeyStore, TokenRevocations, JwtStrategy],
+  exports: [TokenRevocations],
 })
 export class AccessModule {}

@@ -49,6 +49,7 @@ describe('route access policies', () => {
       'POST /v1/auth/logout': 'public',
       'GET /v1/users/me': 'authenticated',
       'PATCH /v1/users/me': 'authenticated',
+      'PATCH /v1/users/me/preferences': 'authenticated',
       'GET /v1/users': 'roles:admin',
       'GET /v1/users/:id': 'roles:admin',
       'PUT /v1/users/:id/roles': 'roles:admin',
@@ -60,6 +61,7 @@ describe('route access policies', () => {
       'POST /v1/orders/:id/status': 'roles:admin',
       'GET /v1/notifications': 'authenticated',
       'POST /v1/notifications/:id/read': 'authenticated',
+      'GET /v1/notifications/stream': 'authenticated',
     });
   });
 });

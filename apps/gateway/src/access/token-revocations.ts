@@ -11,6 +11,7 @@ export class TokenRevocations {
   // Insertion order equals expiry order (same TTL for all), so pruning stops at the first live entry.
   private readonly revokedSessions = new Map<string, number>();
   private readonly rolesChanged = new Map<string, { changedAtSeconds: number; expiresAt: number }>();
+  private readonly sessionRevokedListeners = new Set<(sessionId: string) => void>();
 
   constructor(private readonly config: GatewayConfig) {}
 
@@ -18,6 +19,13 @@ export class TokenRevocations {
     this.prune();
     this.revokedSessions.delete(sessionId);
     this.revokedSessions.set(sessionId, this.expiry());
+    for (const listener of this.sessionRevokedListeners) listener(sessionId);
+  }
+
+  /** For long-lived responses (the notification stream) that must end with their session; returns the unsubscribe. */
+  onSessionRevoked(listener: (sessionId: string) => void): () => void {
+    this.sessionRevokedListeners.add(listener);
+    return () => this.sessionRevokedListeners.delete(listener);
   }
 
   /** Tokens of this user issued before `changedAt` carry stale roles and are refused. */

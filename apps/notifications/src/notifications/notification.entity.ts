@@ -18,12 +18,20 @@ import type { NotificationType } from '@plinth/contracts';
   expression:
     'create index "notifications_user_unread_idx" on "notifications" ("user_id", "created_at" desc, "id" desc) where read = false',
 })
+@Index({
+  name: 'notifications_user_sequence_idx',
+  expression: 'create unique index "notifications_user_sequence_idx" on "notifications" ("user_id", "sequence")',
+})
 export class Notification {
   @PrimaryKey({ type: 'uuid' })
   id: string;
 
   @Property({ type: 'uuid' })
   userId: string;
+
+  /** 1, 2, 3 … per user in commit order (see NotificationSequence): the live stream's cursor. */
+  @Property({ type: 'integer' })
+  sequence: number;
 
   @Property({ type: 'string', length: 50 })
   type: NotificationType;

@@ -4,6 +4,9 @@ import {
   ListNotificationsRequest,
   MarkNotificationReadRequest,
   NotificationsRpc,
+  NotificationsStreamRpc,
+  ReplayNotificationsRequest,
+  type NotificationReplay,
   type NotificationView,
   type Page,
 } from '@plinth/contracts';
@@ -21,5 +24,10 @@ export class NotificationsHandlers {
   @MessagePattern(NotificationsRpc.markRead)
   markRead(@Payload() request: MarkNotificationReadRequest): Promise<NotificationView> {
     return this.notifications.markRead(request.actor, request.notificationId);
+  }
+
+  @MessagePattern(NotificationsStreamRpc.replay)
+  replay(@Payload() request: ReplayNotificationsRequest): Promise<NotificationReplay> {
+    return this.notifications.replay(request);
   }
 }

@@ -10,13 +10,18 @@ import {
   type EventEnvelope,
   type ListNotificationsRequest,
   type NotificationCreatedData,
+  type NotificationReplay,
   type NotificationView,
   type Page,
+  type ReplayNotificationsRequest,
 } from '@plinth/contracts';
 import { createEvent, Inbox, Outbox } from '@plinth/messaging';
 import { decodeCursor, encodeCursor } from '@plinth/persistence';
 import { v7 as uuidv7 } from 'uuid';
+import { EmailDelivery } from '../email/email-delivery.entity.js';
+import { EmailSender } from '../email/email-sender.js';
 import type { NotificationDraft } from './notification-texts.js';
+import { NotificationSequence } from './notification-sequence.entity.js';
 import { Notification } from './notification.entity.js';
 import { toNotificationView } from './notification.mapper.js';
 
@@ -28,30 +33,61 @@ export class NotificationsService {
     private readonly em: EntityManager,
     private readonly inbox: Inbox,
     private readonly outbox: Outbox,
+    private readonly email: EmailSender,
   ) {}
 
   /**
-   * Stores the notification an event asks for and queues `notification.created` in the same
-   * transaction as the inbox record, so a redelivered event neither duplicates nor loses either.
+   * Stores the notification an event asks for and queues `notification.created` (and its email,
+   * when SMTP is configured) in the same transaction as the inbox record, so a redelivered event
+   * neither duplicates nor loses any of them.
    */
   async notify(event: EventEnvelope, consumer: string, draft: NotificationDraft): Promise<void> {
     const applied = await this.inbox.process(event, consumer, async (em) => {
+      const createdAt = new Date();
       const notification = Object.assign(new Notification(), {
         ...draft,
         id: uuidv7(),
+        sequence: await this.nextSequence(em, draft.userId),
         read: false,
-        createdAt: new Date(),
+        createdAt,
       });
       em.persist(notification);
+      if (this.email.enabled) {
+        em.persist(Object.assign(new EmailDelivery(), { notificationId: notification.id, nextAttemptAt: createdAt, createdAt }));
+      }
       const created = createEvent<NotificationCreatedData>(
         NotificationsEvents.notificationCreated,
         NotificationCreatedEvent.VERSION,
-        { userId: notification.userId, notification: toNotificationView(notification) },
+        { userId: notification.userId, sequence: notification.sequence, notification: toNotificationView(notification) },
         { source: SOURCE, correlationId: event.correlationId },
       );
       this.outbox.add(em, created);
     });
-    if (applied) this.outbox.notifyCommitted();
+    if (!applied) return;
+    this.outbox.notifyCommitted();
+    this.email.wake();
+  }
+
+  /**
+   * For the live stream: the actor's notifications after `afterSequence`, oldest first; without it,
+   * only the latest sequence (where a fresh stream starts).
+   */
+  async replay(request: ReplayNotificationsRequest): Promise<NotificationReplay> {
+    const em = this.em.fork();
+    const userId = request.actor.userId;
+    if (request.afterSequence === undefined) {
+      const latest = await em.findOne(NotificationSequence, { userId });
+      return { items: [], latestSequence: latest?.lastSequence ?? 0 };
+    }
+    const rows = await em.find(
+      Notification,
+      { userId, sequence: { $gt: request.afterSequence } },
+      { orderBy: { sequence: 'asc' }, limit: request.limit },
+    );
+    return {
+      items: rows.map((row) => ({ sequence: row.sequence, notification: toNotificationView(row) })),
+      latestSequence: rows.at(-1)?.sequence ?? request.afterSequence,
+    };
   }
 
   /** The actor's own notifications, newest first, keyset-paginated on (createdAt, id). */
@@ -89,5 +125,17 @@ export class NotificationsService {
       await em.flush();
     }
     return toNotificationView(notification);
+  }
+
+  /** Takes the user's sequence row lock until commit: see NotificationSequence. */
+  private async nextSequence(em: EntityManager, userId: string): Promise<number> {
+    const [row] = await em.execute<{ last_sequence: number }[]>(
+      `insert into notification_sequences (user_id, last_sequence) values (?, 1)
+       on conflict (user_id) do update set last_sequence = notification_sequences.last_sequence + 1
+       returning last_sequence`,
+      [userId],
+    );
+    if (!row) throw new Error('the sequence upsert returned no row');
+    return row.last_sequence;
   }
 }

@@ -13,7 +13,7 @@ import {
   RpcClient,
 } from '@plinth/messaging';
 import { buildOrmOptions } from '@plinth/persistence';
-import { startSystem, type RunningSystem } from '@plinth/testing';
+import { startSystem, type RunningSystem, type ServiceName } from '@plinth/testing';
 import { connect, type ChannelModel } from 'amqplib';
 import { notificationsDatabase } from '../../src/notifications-database.js';
 
@@ -41,8 +41,11 @@ export class NotificationsTestSystem {
   ) {}
 
   /** PREFETCH=1 makes the service handle its event queue strictly in order, so a later event proves earlier ones were handled. */
-  static async start(): Promise<NotificationsTestSystem> {
-    const system = await startSystem({ services: ['notifications'], serviceEnv: { notifications: { PREFETCH: '1' } } });
+  static async start(options: { services?: ServiceName[]; notificationsEnv?: Record<string, string> } = {}): Promise<NotificationsTestSystem> {
+    const system = await startSystem({
+      services: options.services ?? ['notifications'],
+      serviceEnv: { notifications: { PREFETCH: '1', ...options.notificationsEnv } },
+    });
     try {
       const url = system.env['RABBITMQ_URL'];
       if (!url) throw new Error('the test system has no RABBITMQ_URL');

@@ -21,6 +21,10 @@ export class Profile {
   @Property({ type: 'string', length: 100 })
   displayName: string;
 
+  /** Whether notifications also email this user; read by notifications when it sends. */
+  @Property({ type: 'boolean', default: true })
+  emailNotifications = true;
+
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date;
 

@@ -3,12 +3,17 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AuthEvents,
   EnsureProfileRequest,
+  GetNotificationRecipientRequest,
   GetProfileRequest,
   ListUsersRequest,
+  UpdatePreferencesRequest,
   UpdateProfileRequest,
   UserRegisteredEvent,
+  UsersPreferencesRpc,
   UsersRpc,
+  type NotificationRecipient,
   type Page,
+  type UserPreferences,
   type UserProfile,
 } from '@plinth/contracts';
 import { ProfilesService } from './profiles.service.js';
@@ -40,5 +45,15 @@ export class ProfilesHandlers {
   @MessagePattern(UsersRpc.list)
   list(@Payload() request: ListUsersRequest): Promise<Page<UserProfile>> {
     return this.profiles.list(request);
+  }
+
+  @MessagePattern(UsersPreferencesRpc.update)
+  updatePreferences(@Payload() request: UpdatePreferencesRequest): Promise<UserPreferences> {
+    return this.profiles.updatePreferences(request.actor, request.userId, request.emailNotifications);
+  }
+
+  @MessagePattern(UsersPreferencesRpc.recipient)
+  recipient(@Payload() request: GetNotificationRecipientRequest): Promise<NotificationRecipient> {
+    return this.profiles.recipient(request.userId);
   }
 }

@@ -8,7 +8,9 @@ import {
   type Actor,
   type EnsureProfileRequest,
   type ListUsersRequest,
+  type NotificationRecipient,
   type Page,
+  type UserPreferences,
   type UserProfile,
   type UserRegisteredEvent,
 } from '@plinth/contracts';
@@ -69,6 +71,25 @@ export class ProfilesService {
     return toUserProfile(profile);
   }
 
+  /** Only the user themself: preferences are not an admin's to change. */
+  async updatePreferences(actor: Actor, userId: string, emailNotifications: boolean): Promise<UserPreferences> {
+    if (actor.userId !== userId) throw notFound();
+    const em = this.em.fork();
+    const profile = await em.findOne(Profile, { id: userId });
+    if (!profile) throw notFound();
+    profile.emailNotifications = emailNotifications;
+    profile.updatedAt = new Date();
+    await em.flush();
+    return { emailNotifications: profile.emailNotifications };
+  }
+
+  /** For notifications' email sender, read at send time so a preference change applies to every later email. */
+  async recipient(userId: string): Promise<NotificationRecipient> {
+    const profile = await this.em.fork().findOne(Profile, { id: userId });
+    if (!profile) throw notFound();
+    return { userId: profile.id, email: profile.email, displayName: profile.displayName, emailNotifications: profile.emailNotifications };
+  }
+
   /** Newest first; keyset pagination on (createdAt, id) so pages never skip or repeat rows under inserts. */
   async list(request: ListUsersRequest): Promise<Page<UserProfile>> {
     if (!isAdmin(request.actor)) throw new ApplicationError(ErrorCodes.FORBIDDEN, 'Only administrators may list users');
@@ -97,7 +118,7 @@ export class ProfilesService {
     const now = new Date();
     await em
       .createQueryBuilder(Profile)
-      .insert({ id: profile.userId, email: profile.email, displayName: profile.displayName, createdAt: now, updatedAt: now })
+      .insert({ id: profile.userId, email: profile.email, displayName: profile.displayName, emailNotifications: true, createdAt: now, updatedAt: now })
       .onConflict('id')
       .ignore()
       .execute();

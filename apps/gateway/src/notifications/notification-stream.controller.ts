@@ -1,0 +1,37 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Authenticated } from '../access/access-policy.decorators.js';
+import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
+import { ApiProblems } from '../http/api-problem-responses.decorator.js';
+import { LastEventId } from './last-event-id.decorator.js';
+import { NotificationStreams } from './notification-streams.js';
+
+const STREAM_DESCRIPTION = [
+  'Server-Sent Events. Each new notification of the caller is one event:',
+  '`id: <sequence>` (1, 2, 3 … per user, in the order notifications were stored), `event: notification`,',
+  '`data: <NotificationView JSON>`. Comment lines (`: heartbeat`) keep idle connections open.',
+  'Reconnect with `Last-Event-ID: <last id received>` to receive exactly what was missed, in order.',
+  'The stream ends with `event: session-revoked` when the session is logged out or revoked.',
+].join(' ');
+
+@ApiTags('notifications')
+@Authenticated()
+@Controller('v1/notifications/stream')
+export class NotificationStreamController {
+  constructor(private readonly streams: NotificationStreams) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Live stream of the caller\'s new notifications (SSE)', description: STREAM_DESCRIPTION })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received; replays everything after it' })
+  @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiProblems(400, 401)
+  async stream(
+    @Req() request: Request & { user: AuthenticatedCaller },
+    @Res() response: Response,
+    @LastEventId() afterSequence: number | undefined,
+  ): Promise<void> {
+    await this.streams.open(request.user, response, afterSequence);
+  }
+}

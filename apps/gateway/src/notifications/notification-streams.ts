@@ -1,0 +1,117 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  ApplicationError,
+  ErrorCodes,
+  NotificationsStreamRpc,
+  type NotificationReplay,
+  type SequencedNotification,
+} from '@plinth/contracts';
+import { actorOf, type AuthenticatedCaller } from '../access/authenticated-caller.js';
+import { TokenRevocations } from '../access/token-revocations.js';
+import { GatewayConfig } from '../config.js';
+import { ServiceClient } from '../http/service-client.js';
+import { NotificationStream, REPLAY_PAGE_SIZE } from './notification-stream.js';
+
+// Live events held per stream while it reads the store; a healthy catch-up needs a handful.
+const MAX_PENDING_EVENTS = 1_000;
+
+/**
+ * This replica's open notification streams, by user and by session. Each replica receives every
+ * `notification.created` on its own broadcast queue and forwards it only to its own connections of
+ * that user; a revoked session ends that session's streams at once.
+ */
+@Injectable()
+export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(NotificationStreams.name);
+  private readonly byUser = new Map<string, Set<NotificationStream>>();
+  private readonly bySession = new Map<string, Set<NotificationStream>>();
+  private stopListening?: () => void;
+
+  constructor(
+    private readonly rpc: ServiceClient,
+    private readonly revocations: TokenRevocations,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.stopListening = this.revocations.onSessionRevoked((sessionId) => this.endSession(sessionId));
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
+    for (const streams of this.byUser.values()) for (const stream of streams) stream.end('shutdown');
+  }
+
+  get openCount(): number {
+    let count = 0;
+    for (const streams of this.byUser.values()) count += streams.size;
+    return count;
+  }
+
+  /** Serves one SSE request until the client leaves, the session is revoked or the client is too slow. */
+  async open(caller: AuthenticatedCaller, response: Response, afterSequence: number | undefined): Promise<void> {
+    if ((this.byUser.get(caller.userId)?.size ?? 0) >= this.config.SSE_MAX_STREAMS_PER_USER) {
+      throw new ApplicationError(ErrorCodes.RATE_LIMITED, `At most ${this.config.SSE_MAX_STREAMS_PER_USER} open notification streams per user.`);
+    }
+    const stream = new NotificationStream(caller.userId, caller.sessionId, response, {
+      heartbeatMs: this.config.SSE_HEARTBEAT_SECONDS * 1000,
+      maxBufferedBytes: this.config.SSE_MAX_BUFFERED_BYTES,
+      maxPendingEvents: MAX_PENDING_EVENTS,
+      replay: (after) =>
+        this.rpc.send<NotificationReplay>(NotificationsStreamRpc.replay, { actor: actorOf(caller), afterSequence: after, limit: REPLAY_PAGE_SIZE }),
+      onError: (error) => this.logger.warn(`Notification stream replay failed: ${(error as Error).message}`),
+    });
+    // Registered before the store is read, so no notification committed in between is missed.
+    this.add(stream);
+    response.on('close', () => {
+      stream.end('client-closed');
+      this.remove(stream);
+    });
+    try {
+      await stream.start(afterSequence);
+    } catch (error) {
+      stream.end('client-closed');
+      this.remove(stream);
+      throw error;
+    }
+  }
+
+  /** A `notification.created` from this replica's broadcast queue. */
+  deliver(userId: string, item: SequencedNotification): void {
+    const streams = this.byUser.get(userId);
+    if (streams) for (const stream of streams) stream.offer(item);
+  }
+
+  private endSession(sessionId: string): void {
+    const streams = this.bySession.get(sessionId);
+    if (!streams) return;
+    for (const stream of [...streams]) {
+      stream.end('session-revoked');
+      this.remove(stream);
+    }
+  }
+
+  private add(stream: NotificationStream): void {
+    addTo(this.byUser, stream.userId, stream);
+    addTo(this.bySession, stream.sessionId, stream);
+  }
+
+  private remove(stream: NotificationStream): void {
+    removeFrom(this.byUser, stream.userId, stream);
+    removeFrom(this.bySession, stream.sessionId, stream);
+  }
+}
+
+function addTo(index: Map<string, Set<NotificationStream>>, key: string, stream: NotificationStream): void {
+  const streams = index.get(key) ?? new Set<NotificationStream>();
+  streams.add(stream);
+  index.set(key, streams);
+}
+
+function removeFrom(index: Map<string, Set<NotificationStream>>, key: string, stream: NotificationStream): void {
+  const streams = index.get(key);
+  if (!streams) return;
+  streams.delete(stream);
+  if (streams.size === 0) index.delete(key);
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { EmailSender } from './email-sender.js';
+import { SmtpMailer } from './smtp-mailer.js';
+
+/** Emails notifications when SMTP_URL is set; inert otherwise. */
+@Module({
+  providers: [EmailSender, SmtpMailer],
+  exports: [EmailSender],
+})
+export class EmailModule {}
