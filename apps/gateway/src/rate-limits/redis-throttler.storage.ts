@@ -39,7 +39,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleInit, On
 
   /** Waits (boundedly) for the first connection, so the first requests after start are counted too. */
   async onModuleInit(): Promise<void> {
-    if (this.redis.status === 'ready') return;
+    if (this.isReady()) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CONNECT_WAIT_MS);
       this.redis.once('ready', () => {
@@ -47,7 +47,12 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleInit, On
         resolve();
       });
     });
-    if (this.redis.status !== 'ready') this.logger.warn(`rate-limit storage not reachable after ${CONNECT_WAIT_MS} ms; failing open until it is`);
+    if (!this.isReady()) this.logger.warn(`rate-limit storage not reachable after ${CONNECT_WAIT_MS} ms; failing open until it is`);
+  }
+
+  // A method, not an inline comparison: TypeScript narrows `status` after the early return above.
+  private isReady(): boolean {
+    return this.redis.status === 'ready';
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {

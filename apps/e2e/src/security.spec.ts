@@ -1,0 +1,487 @@
+// A hostile client against the running system: every defence of the security issue attacked through
+// the gateway (and, for the inside, straight at RabbitMQ), with the real services and a second gateway
+// replica sharing rate limits through Redis.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { connect as connectAmqp } from 'amqplib';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import request, { type Response, type Test } from 'supertest';
+import { AuthRpc, OrdersRpc, type ErrorBody, type OrderView, type TokenPair } from '@plinth/contracts';
+import { freePort, ServiceProcess, workspaceRoot, type RunningSystem } from '@plinth/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
+import { eventually } from './support/eventually.js';
+import { signedWithForeignKey, unsigned, withEscalatedClaims } from './support/forged-tokens.js';
+import { claimsOf, expectStatus, PlinthApi, STRONG_PASSWORD, uniqueEmail, type RegisteredUser } from './support/plinth-api.js';
+import { expectProblem, expectValidationProblem } from './support/problem-assertions.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ALLOWED_ORIGIN = 'https://app.example.com';
+const LIMITS = { perMinute: 300, credentialPerMinute: 40, loginsPerAccount: 5, lockoutSeconds: 60, maxInFlight: 20 };
+
+const SECURITY_ENV = {
+  REDIS_URL,
+  RATE_LIMIT_KEY_PREFIX: `plinth-e2e-${randomUUID().slice(0, 8)}:`,
+  // The suite is the proxy: X-Forwarded-For from loopback is believed, so each attack can come from its own address.
+  TRUST_PROXY: 'loopback',
+  RATE_LIMIT_PER_MINUTE: String(LIMITS.perMinute),
+  AUTH_RATE_LIMIT_PER_MINUTE: String(LIMITS.credentialPerMinute),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: String(LIMITS.loginsPerAccount),
+  LOGIN_LOCKOUT_SECONDS: String(LIMITS.lockoutSeconds),
+  HTTP_HEADERS_TIMEOUT_MS: '2000',
+  HTTP_REQUEST_TIMEOUT_MS: '5000',
+  MAX_IN_FLIGHT_REQUESTS: String(LIMITS.maxInFlight),
+  CORS_ORIGINS: ALLOWED_ORIGIN,
+  JWKS_REFETCH_MIN_INTERVAL_SECONDS: '1',
+  SIGNING_KEY_RELOAD_SECONDS: '1',
+};
+
+let system: RunningSystem;
+let replicaB: ServiceProcess;
+let api: PlinthApi;
+let apiB: PlinthApi;
+let alice: RegisteredUser;
+let bob: RegisteredUser;
+let carol: RegisteredUser;
+let admin: TokenPair;
+let aliceOrder: OrderView;
+// Every secret the run handles: none of them may appear in any service's log.
+const secrets = new Set<string>();
+const remember = (tokens: TokenPair): TokenPair => {
+  secrets.add(tokens.accessToken);
+  secrets.add(tokens.refreshToken);
+  return tokens;
+};
+
+let addressSequence = 0;
+/** A client address of its own (TEST-NET-2), so one attack's counters never touch another's. */
+const freshAddress = (): string => `198.51.100.${++addressSequence}`;
+const from = (req: Test, address: string): Test => req.set('x-forwarded-for', address);
+const login = (target: PlinthApi, email: string, password: string, address = freshAddress()): Test =>
+  from(target.post('/v1/auth/login', { email, password }), address);
+
+beforeAll(async () => {
+  system = await startE2eSystem({ env: SECURITY_ENV });
+  api = new PlinthApi(system.gatewayUrl);
+  const port = await freePort();
+  replicaB = new ServiceProcess('gateway', port, { ...system.env, PORT: String(port) });
+  replicaB.start();
+  await replicaB.waitUntilReady(150_000);
+  apiB = new PlinthApi(replicaB.url);
+  [alice, bob, carol] = await Promise.all([api.register('alice'), api.register('bob'), api.register('carol')]);
+  for (const user of [alice, bob, carol]) remember(user.tokens);
+  secrets.add(STRONG_PASSWORD);
+  secrets.add(ADMIN.password);
+  admin = remember(await api.login(ADMIN.email, ADMIN.password));
+  aliceOrder = await api.createOrder(alice.tokens.accessToken);
+}, SYSTEM_START_TIMEOUT_MS);
+
+afterAll(async () => {
+  await replicaB?.stop();
+  await stopE2eSystem(system, 'security');
+}, 60_000);
+
+describe('edge: headers and CORS', () => {
+  it('sends HSTS, nosniff, frame-deny, a framing-free CSP, no-store and no X-Powered-By', async () => {
+    const res = await api.get('/v1/users/me', alice.tokens.accessToken);
+    expectStatus(res, 200, 'me');
+    expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('grants CORS to the configured origin only, never a wildcard', async () => {
+    const preflight = (origin: string) =>
+      request(system.gatewayUrl).options('/v1/orders').set('origin', origin).set('access-control-request-method', 'POST');
+    const allowed = await preflight(ALLOWED_ORIGIN);
+    expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
+    const foreign = await preflight('https://evil.example.net');
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+    expect(foreign.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+});
+
+describe('edge: input', () => {
+  it('refuses a body over the limit with 413 and a non-JSON body with 415', async () => {
+    const big = await api.post('/v1/orders', { currency: 'EUR', items: [], padding: 'x'.repeat(120 * 1024) }, alice.tokens.accessToken);
+    expectProblem(big, 413, 'HTTP.PAYLOAD_TOO_LARGE');
+    const xml = await api.post('/v1/auth/login').set('content-type', 'application/xml').send('<login/>');
+    expectProblem(xml, 415, 'HTTP.UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('refuses mass assignment of roles: at registration, on the own profile, over the roles route', async () => {
+    expectValidationProblem(
+      await api.post('/v1/auth/register', { email: uniqueEmail('mass'), password: STRONG_PASSWORD, displayName: 'M', roles: ['admin'] }),
+      'roles',
+    );
+    expectValidationProblem(await api.patch('/v1/users/me', { displayName: 'A', roles: ['admin'] }, alice.tokens.accessToken), 'roles');
+    const self = await request(system.gatewayUrl).put(`/v1/users/${alice.id}/roles`).set('authorization', `Bearer ${alice.tokens.accessToken}`).send({ roles: ['admin'] });
+    expectProblem(self, 403, 'COMMON.FORBIDDEN');
+    const refreshed = remember((await api.post('/v1/auth/refresh', { refreshToken: alice.tokens.refreshToken })).body as TokenPair);
+    expect(claimsOf(refreshed.accessToken).roles).toEqual(['user']);
+  });
+
+  it('validates ids and filters before any service sees them (injection attempts are 400)', async () => {
+    const token = bob.tokens.accessToken;
+    expectProblem(await api.get(`/v1/orders/${encodeURIComponent("1' OR '1'='1")}`, token), 400, 'COMMON.VALIDATION_FAILED');
+    expectValidationProblem(await api.get(`/v1/orders?status=${encodeURIComponent("pending' OR 1=1--")}`, token), 'status');
+    expectValidationProblem(await api.get(`/v1/orders?userId=${encodeURIComponent("x' UNION SELECT 1--")}`, token), 'userId');
+    expectValidationProblem(await login(api, "admin@example.com' OR '1'='1", 'x'), 'email');
+  });
+});
+
+describe('passwords', () => {
+  it.each([
+    ['a breached password of policy length', '1qaz2wsx3edc'],
+    ['a common password in another case', 'QWERTY123456'],
+    ['11 characters', 'k9#mV2!qLp0'],
+    ['129 characters', 'k'.repeat(129)],
+  ])('refuses %s at registration with a password field error', async (_case, password) => {
+    const res = await from(api.post('/v1/auth/register', { email: uniqueEmail('pw'), password, displayName: 'P' }), freshAddress());
+    expectValidationProblem(res, 'password');
+  });
+});
+
+describe('login brute force and enumeration', () => {
+  const comparable = (res: Response) => ({ status: res.status, code: res.body.code, detail: res.body.detail, title: res.body.title });
+
+  it('answers an unknown email and a wrong password identically, in similar time', async () => {
+    const unknown = uniqueEmail('nobody');
+    const timings = { unknown: [] as number[], wrong: [] as number[] };
+    for (let round = 0; round < 4; round++) {
+      for (const [kind, email] of [['unknown', unknown], ['wrong', bob.email]] as const) {
+        const started = performance.now();
+        const res = await login(api, email, 'not the password at all');
+        timings[kind].push(performance.now() - started);
+        expect(comparable(res)).toEqual({ status: 401, code: 'AUTH.INVALID_CREDENTIALS', detail: 'Email or password is incorrect', title: expect.any(String) });
+      }
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const ratio = median(timings.unknown) / median(timings.wrong);
+    // Without the dummy argon2 verification an unknown email answers ~10x faster.
+    expect(ratio, JSON.stringify(timings)).toBeGreaterThan(0.5);
+    expect(ratio, JSON.stringify(timings)).toBeLessThan(2);
+  });
+
+  it('locks an account after too many logins from many addresses, even for the right password, with Retry-After', async () => {
+    const victim = await api.register('victim');
+    for (let attempt = 0; attempt < LIMITS.loginsPerAccount; attempt++) {
+      expectProblem(await login(api, victim.email, `guess number ${attempt} wrong`), 401, 'AUTH.INVALID_CREDENTIALS');
+    }
+    const locked = await login(api, victim.email, victim.password);
+    expectProblem(locked, 429, 'COMMON.RATE_LIMITED');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(LIMITS.lockoutSeconds - 10);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(LIMITS.lockoutSeconds);
+    // The lockout lives in Redis: the other replica refuses the account too.
+    expectProblem(await login(apiB, victim.email, victim.password), 429, 'COMMON.RATE_LIMITED');
+  });
+
+  it('locks an unknown email exactly like an existing one, so a lockout reveals nothing', async () => {
+    const ghost = uniqueEmail('ghost');
+    for (let attempt = 0; attempt < LIMITS.loginsPerAccount; attempt++) expectProblem(await login(api, ghost, 'whatever it is'), 401, 'AUTH.INVALID_CREDENTIALS');
+    const lockedGhost = await login(api, ghost, 'whatever it is');
+    const victim = await api.register('victim2');
+    for (let attempt = 0; attempt < LIMITS.loginsPerAccount; attempt++) await login(api, victim.email, 'whatever it is');
+    const lockedVictim = await login(api, victim.email, 'whatever it is');
+    expect(comparable(lockedGhost)).toEqual(comparable(lockedVictim));
+    expect(lockedGhost.status).toBe(429);
+  });
+
+  it('limits credential requests per client address across accounts, and the count is shared by both replicas', async () => {
+    const address = freshAddress();
+    for (let attempt = 0; attempt < LIMITS.credentialPerMinute; attempt++) {
+      const target = attempt % 2 === 0 ? api : apiB;
+      expectProblem(await login(target, uniqueEmail('spray'), 'password spraying', address), 401, 'AUTH.INVALID_CREDENTIALS');
+    }
+    const refused = await login(api, uniqueEmail('spray'), 'password spraying', address);
+    expectProblem(refused, 429, 'COMMON.RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('rate limits', () => {
+  it('counts one client against one budget on every replica and answers 429 with Retry-After and RateLimit-* headers', async () => {
+    const address = freshAddress();
+    let last: Response | undefined;
+    for (let hit = 0; hit < LIMITS.perMinute; hit++) {
+      last = await from((hit % 2 === 0 ? api : apiB).get('/v1/users/me', bob.tokens.accessToken), address);
+      expectStatus(last, 200, `request ${hit + 1}`);
+    }
+    expect(last?.headers['ratelimit-limit']).toBe(String(LIMITS.perMinute));
+    expect(last?.headers['ratelimit-remaining']).toBe('0');
+    expect(Number(last?.headers['ratelimit-reset'])).toBeGreaterThan(0);
+    const refused = await from(api.get('/v1/users/me', bob.tokens.accessToken), address);
+    expectProblem(refused, 429, 'COMMON.RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expectProblem(await from(apiB.get('/v1/users/me', bob.tokens.accessToken), address), 429, 'COMMON.RATE_LIMITED');
+  });
+});
+
+describe('server timeouts and saturation', () => {
+  const port = (url: string) => Number(new URL(url).port);
+
+  it('cuts off a slow-loris client that trickles its headers (408, connection closed)', async () => {
+    const started = Date.now();
+    const { firstLine, closedAfterMs } = await new Promise<{ firstLine: string; closedAfterMs: number }>((resolve) => {
+      let received = '';
+      const socket = connectTcp(port(system.gatewayUrl), '127.0.0.1', () => socket.write('GET /v1/users/me HTTP/1.1\r\nHost: gateway\r\n'));
+      const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 300);
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(drip);
+        resolve({ firstLine: received.split('\r\n')[0] ?? '', closedAfterMs: Date.now() - started });
+      });
+    });
+    expect(firstLine).toBe('HTTP/1.1 408 Request Timeout');
+    expect(closedAfterMs).toBeLessThan(5_000);
+  });
+
+  it('sheds load with 503 + Retry-After when saturated, keeps probes alive, and recovers', async () => {
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < LIMITS.maxInFlight; i++) {
+        const socket = connectTcp(port(system.gatewayUrl), '127.0.0.1');
+        socket.on('error', () => undefined);
+        // Headers complete, body never finished: each request stays in flight.
+        socket.write(`POST /v1/auth/login HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Forwarded-For: ${freshAddress()}\r\n\r\n{`);
+        held.push(socket);
+      }
+      const busy = await eventually(async () => {
+        const res = await api.get('/v1/users/me', bob.tokens.accessToken);
+        return res.status === 503 ? res : undefined;
+      }, { timeoutMs: 3_000, intervalMs: 50, description: 'a 503 while saturated' });
+      expectProblem(busy, 503, 'COMMON.UNAVAILABLE');
+      expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
+      expectStatus(await request(system.gatewayUrl).get('/healthz'), 200, 'liveness while saturated');
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+    await eventually(async () => ((await api.get('/v1/users/me', bob.tokens.accessToken)).status === 200 ? true : undefined), {
+      timeoutMs: 5_000, description: 'recovery after the held requests closed',
+    });
+  });
+});
+
+describe('tokens', () => {
+  const authKeyRows = (): { kid: string; privateJwk: JWK }[] =>
+    execFileSync('psql', [system.databaseUrlOf('auth'), '-Atc', "select kid || ' ' || private_key from signing_keys order by created_at"], { encoding: 'utf8' })
+      .trim().split('\n').map((line) => {
+        const [kid, ...rest] = line.split(' ');
+        return { kid: kid ?? '', privateJwk: JSON.parse(rest.join(' ')) as JWK };
+      });
+
+  /** A token signed with auth's REAL current key but with claims of the attacker's choosing. */
+  const signedWithRealKey = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> => {
+    const rows = authKeyRows();
+    const { kid, privateJwk } = rows[rows.length - 1] ?? { kid: '', privateJwk: {} };
+    const key = await importJWK(privateJwk, 'ES256');
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ sub: alice.id, sid: randomUUID(), roles: ['user'], iss: 'plinth-auth', aud: 'plinth', iat: now, exp: now + 300, ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid, ...header })
+      .sign(key);
+  };
+
+  it('refuses every forged or misused access token with 401', async () => {
+    const genuine = alice.tokens.accessToken;
+    const { kid } = JSON.parse(Buffer.from(genuine.split('.')[0] ?? '', 'base64url').toString()) as { kid: string };
+    const jwks = authKeyRows().map((row) => ({ ...row.privateJwk, d: undefined }));
+    const hs256WithPublicKey = await new SignJWT({ ...claimsOf(genuine), roles: ['user', 'admin'] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid })
+      .sign(new TextEncoder().encode(JSON.stringify(jwks[0])));
+    const now = Math.floor(Date.now() / 1000);
+    const attacks: [string, string][] = [
+      ['alg none', unsigned(genuine)],
+      ['tampered payload (admin role)', withEscalatedClaims(genuine)],
+      ['a foreign key under the genuine kid', await signedWithForeignKey(genuine)],
+      ['HS256 keyed with the public key', hs256WithPublicKey],
+      ['an unknown kid', await signedWithRealKey({}, { kid: 'not-a-published-kid' })],
+      ['a wrong issuer', await signedWithRealKey({ iss: 'https://evil.example.net' })],
+      ['a wrong audience', await signedWithRealKey({ aud: 'someone-else' })],
+      ['an expired token', await signedWithRealKey({ iat: now - 3_600, exp: now - 600 })],
+      ['a not-yet-valid token', await signedWithRealKey({ nbf: now + 600 })],
+      ['no expiry at all', await signedWithRealKey({ exp: undefined })],
+      ['a garbage token', 'definitely.not.a-jwt'],
+    ];
+    for (const [attack, token] of attacks) {
+      const res = await api.get('/v1/users/me', token);
+      expect([attack, res.status, res.body.code]).toEqual([attack, 401, 'COMMON.UNAUTHENTICATED']);
+    }
+    // The control: auth's real key with honest claims is accepted, so the refusals above are about the attack.
+    expectStatus(await api.get('/v1/users/me', await signedWithRealKey({})), 200, 'control token');
+  });
+
+  it('rotates the signing key on command: new tokens use the new kid, old tokens keep verifying on every replica', async () => {
+    const oldToken = alice.tokens.accessToken;
+    const oldKid = (JSON.parse(Buffer.from(oldToken.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }).kid;
+    const output = execFileSync(process.execPath, [join(workspaceRoot(), 'apps/auth/dist/rotate-signing-key.js')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: system.databaseUrlOf('auth'), SIGNING_KEY_PREPUBLISH_SECONDS: '2', LOG_LEVEL: 'warn' },
+    });
+    const newKid = /new signing key (\S+):/.exec(output)?.[1];
+    expect(newKid).toBeDefined();
+    expect(newKid).not.toBe(oldKid);
+    let refreshToken = carol.tokens.refreshToken;
+    const fresh = await eventually(async () => {
+      const res = await from(api.post('/v1/auth/refresh', { refreshToken }), freshAddress());
+      expectStatus(res, 200, 'refresh');
+      const pair = remember(res.body as TokenPair);
+      refreshToken = pair.refreshToken;
+      const { kid } = JSON.parse(Buffer.from(pair.accessToken.split('.')[0] ?? '', 'base64url').toString()) as { kid: string };
+      return kid === newKid ? pair : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 500, description: 'a token signed with the new key' });
+    carol = { ...carol, tokens: fresh };
+    for (const gateway of [api, apiB]) {
+      expectStatus(await gateway.get('/v1/users/me', fresh.accessToken), 200, 'token of the new key');
+      expectStatus(await gateway.get('/v1/users/me', oldToken), 200, 'token of the old key');
+    }
+  });
+});
+
+describe('sessions and roles', () => {
+  it('admin "revoke all sessions" refuses the user\'s access tokens at every replica within a second', async () => {
+    const victim = await api.register('revoked');
+    const second = remember(await api.login(victim.email, victim.password));
+    const res = await api.post(`/v1/users/${victim.id}/sessions/revoke`, undefined, admin.accessToken);
+    expectStatus(res, 200, 'revoke all sessions');
+    expect(res.body).toEqual({ revokedSessions: 2 });
+    const started = Date.now();
+    for (const gateway of [api, apiB]) {
+      for (const token of [victim.tokens.accessToken, second.accessToken]) {
+        await eventually(async () => ((await gateway.get('/v1/users/me', token)).status === 401 ? true : undefined), {
+          timeoutMs: 1_000, intervalMs: 25, description: 'the revoked session refused',
+        });
+      }
+    }
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expectProblem(await api.get('/v1/users/me', second.accessToken), 401, 'AUTH.SESSION_REVOKED');
+    expectProblem(await api.post('/v1/auth/refresh', { refreshToken: second.refreshToken }), 401, 'AUTH.SESSION_REVOKED');
+  });
+
+  it('refuses the revoke and roles routes to non-admins and validates the roles body', async () => {
+    expectProblem(await api.post(`/v1/users/${bob.id}/sessions/revoke`, undefined, alice.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
+    const put = (userId: string, body: object, token: string) =>
+      request(system.gatewayUrl).put(`/v1/users/${userId}/roles`).set('authorization', `Bearer ${token}`).send(body);
+    expectProblem(await put(bob.id, { roles: ['admin'] }, alice.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
+    expectProblem(await put(bob.id, { roles: ['root'] }, admin.accessToken), 400, 'COMMON.VALIDATION_FAILED');
+    expectValidationProblem(await put(bob.id, { roles: ['user'], sub: alice.id }, admin.accessToken), 'sub');
+    const adminId = claimsOf(admin.accessToken).sub;
+    expectProblem(await put(adminId, { roles: ['user'] }, admin.accessToken), 403, 'COMMON.FORBIDDEN');
+  });
+
+  it('a role granted by an admin applies from the next refresh; the old token is refused', async () => {
+    const put = (roles: string[]) =>
+      request(system.gatewayUrl).put(`/v1/users/${bob.id}/roles`).set('authorization', `Bearer ${admin.accessToken}`).send({ roles });
+    const granted = await put(['user', 'admin']);
+    expectStatus(granted, 200, 'grant admin');
+    expect(granted.body).toMatchObject({ id: bob.id, roles: ['user', 'admin'] });
+    await eventually(async () => ((await api.get('/v1/users/me', bob.tokens.accessToken)).status === 401 ? true : undefined), {
+      timeoutMs: 5_000, description: 'the pre-grant token refused',
+    });
+    const refreshed = remember((await api.post('/v1/auth/refresh', { refreshToken: bob.tokens.refreshToken })).body as TokenPair);
+    expect(claimsOf(refreshed.accessToken).roles).toEqual(['user', 'admin']);
+    expectStatus(await api.get('/v1/users', refreshed.accessToken), 200, 'admin list with the refreshed token');
+    expectStatus(await put(['user']), 200, 'revoke admin');
+    bob = { ...bob, tokens: remember((await api.post('/v1/auth/refresh', { refreshToken: refreshed.refreshToken })).body as TokenPair) };
+    expect(claimsOf(bob.tokens.accessToken).roles).toEqual(['user']);
+    expectProblem(await api.get('/v1/users', bob.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
+  });
+});
+
+describe('object-level authorization', () => {
+  it('answers 404 for another user\'s order and for a random id alike (read, cancel)', async () => {
+    const foreign = await api.get(`/v1/orders/${aliceOrder.id}`, carol.tokens.accessToken);
+    const randomId = randomUUID();
+    const random = await api.get(`/v1/orders/${randomId}`, carol.tokens.accessToken);
+    expectProblem(foreign, 404, 'ORDERS.NOT_FOUND');
+    expectProblem(random, 404, 'ORDERS.NOT_FOUND');
+    expect(foreign.body.detail.replace(aliceOrder.id, '<id>')).toBe(random.body.detail.replace(randomId, '<id>'));
+    expectProblem(await api.post(`/v1/orders/${aliceOrder.id}/cancel`, undefined, carol.tokens.accessToken), 404, 'ORDERS.NOT_FOUND');
+    expectProblem(await api.get(`/v1/orders?userId=${alice.id}`, carol.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
+  });
+
+  it('answers 404 when marking another user\'s notification read', async () => {
+    const notification = await eventually(async () => (await api.listNotifications(alice.tokens.accessToken)).items[0], {
+      description: 'a notification for alice',
+    });
+    expectProblem(await api.post(`/v1/notifications/${notification.id}/read`, undefined, carol.tokens.accessToken), 404, 'NOTIFICATIONS.NOT_FOUND');
+    expect((await api.listNotifications(alice.tokens.accessToken)).items.find((n) => n.id === notification.id)?.read).toBe(false);
+  });
+});
+
+describe('inside: messages forged straight onto RabbitMQ', () => {
+  const rpcQueue = (pattern: string) => `${pattern.split('.')[0]}.rpc`;
+
+  /** Speaks the transport's RPC wire format directly, as a compromised process on the broker could. */
+  const forgedRpc = async (pattern: string, payload: object): Promise<{ ok: boolean; data?: unknown; error?: ErrorBody }> => {
+    const connection = await connectAmqp(system.env.RABBITMQ_URL ?? '');
+    try {
+      const channel = await connection.createChannel();
+      const reply = new Promise<string>((resolve) => {
+        void channel.consume('amq.rabbitmq.reply-to', (message) => message && resolve(message.content.toString()), { noAck: true });
+      });
+      channel.sendToQueue(rpcQueue(pattern), Buffer.from(JSON.stringify(payload)), { correlationId: randomUUID(), replyTo: 'amq.rabbitmq.reply-to', type: pattern });
+      return JSON.parse(await reply) as { ok: boolean; data?: unknown; error?: ErrorBody };
+    } finally {
+      await connection.close();
+    }
+  };
+
+  it('a cancel of another user\'s order under the forger\'s own actor is refused by orders (NOT_FOUND)', async () => {
+    const reply = await forgedRpc(OrdersRpc.cancel, { actor: { userId: carol.id, roles: ['user'] }, orderId: aliceOrder.id });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'ORDERS.NOT_FOUND' } });
+    expect((await api.get(`/v1/orders/${aliceOrder.id}`, alice.tokens.accessToken)).body.status).toBe('pending');
+  });
+
+  it('a request without an actor, with a malformed actor or with extra fields is refused by validation', async () => {
+    for (const payload of [
+      { orderId: aliceOrder.id },
+      { actor: { userId: 'not-a-uuid', roles: ['user'] }, orderId: aliceOrder.id },
+      { actor: { userId: carol.id, roles: ['root'] }, orderId: aliceOrder.id },
+      { actor: { userId: carol.id, roles: ['user'] }, orderId: aliceOrder.id, status: 'cancelled', userId: alice.id },
+    ]) {
+      expect(await forgedRpc(OrdersRpc.cancel, payload)).toMatchObject({ ok: false, error: { code: 'COMMON.VALIDATION_FAILED' } });
+    }
+  });
+
+  it('auth re-checks admin rights itself: a non-admin actor cannot set roles or revoke sessions', async () => {
+    const actor = { userId: carol.id, roles: ['user'] };
+    expect(await forgedRpc(AuthRpc.setRoles, { actor, userId: carol.id, roles: ['user', 'admin'] })).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
+    expect(await forgedRpc(AuthRpc.revokeUserSessions, { actor, userId: alice.id })).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
+  });
+});
+
+describe('errors and logs leak nothing', () => {
+  it('problem bodies carry no stack trace, SQL, host or service name', async () => {
+    const responses = [
+      await api.get(`/v1/orders/${randomUUID()}`, alice.tokens.accessToken),
+      await api.post('/v1/auth/register').set('content-type', 'application/json').send('{"email": '),
+      await api.get(`/v1/orders?cursor=${encodeURIComponent("' OR 1=1 --")}`, alice.tokens.accessToken),
+    ];
+    for (const res of responses) {
+      const text = JSON.stringify(res.body);
+      expect(text).not.toMatch(/\bat \S+ \(|node_modules|select |insert |postgres|amqp|127\.0\.0\.1|localhost|orders service|\.ts:\d+/i);
+    }
+  });
+
+  it('no service logged a password, access token or refresh token of this run', () => {
+    const logs: [string, string][] = [
+      ...(['gateway', 'auth', 'users', 'orders', 'notifications'] as const).map((service): [string, string] => [service, system.logs(service)]),
+      ['gateway (replica B)', replicaB.logs()],
+    ];
+    expect(logs.every(([, text]) => text.length > 0)).toBe(true);
+    expect(secrets.size).toBeGreaterThan(10);
+    for (const [service, text] of logs) {
+      for (const secret of secrets) expect(text.includes(secret), `${service} logged a secret (${secret.slice(0, 12)}…)`).toBe(false);
+      // Only the signature part of a JWT makes it a token; its payload alone is not secret.
+      expect(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{20,}/.test(text), `${service} logged something shaped like a signed JWT`).toBe(false);
+    }
+  });
+});
