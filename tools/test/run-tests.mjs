@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summarizeVitestReport } from './vitest-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -55,36 +56,17 @@ function finish() {
   process.exit(tally.failed === 0 ? 0 : 1);
 }
 
-/**
- * Counts from vitest's JSON report. Every test that did not pass is a failure: skipped and todo tests
- * are not allowed, and tests skipped because their suite's setup failed did not prove anything.
- * A file that failed without any test result (import error) counts as one failure.
- */
 function countVitest() {
   if (!existsSync(resultsFile)) {
     tally.failed += 1;
     failures.push('vitest produced no report (crashed before running tests?)');
     return;
   }
-  const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  for (const file of report.testResults ?? []) {
-    const relative = file.name.replace(root + '/', '');
-    const assertions = file.assertionResults ?? [];
-    for (const test of assertions) {
-      tally.testsRun += 1;
-      if (test.status === 'passed') {
-        tally.passed += 1;
-        continue;
-      }
-      tally.failed += 1;
-      const note = test.status === 'failed' ? '' : ` (${test.status}${file.status === 'failed' ? ': suite setup failed' : ''})`;
-      failures.push(`${relative} › ${[...(test.ancestorTitles ?? []), test.title].join(' › ')}${note}`);
-    }
-    if (file.status === 'failed' && assertions.every((test) => test.status === 'passed')) {
-      tally.failed += 1;
-      failures.push(`${relative}: ${(file.message || 'failed outside any test').split('\n')[0]}`);
-    }
-  }
+  const summary = summarizeVitestReport(JSON.parse(readFileSync(resultsFile, 'utf8')), root);
+  tally.passed += summary.passed;
+  tally.failed += summary.failed;
+  tally.testsRun += summary.testsRun;
+  failures.push(...summary.failures);
 }
 
 // A failed build is one failure; the tests still run, so one broken app does not hide everything else.
