@@ -9,7 +9,7 @@ import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from '.
 import { consistently, eventually } from './support/eventually.js';
 import { signedWithForeignKey, unsigned, withEscalatedClaims } from './support/forged-tokens.js';
 import {
-  expectStatus, PlinthApi, sampleOrder, STRONG_PASSWORD, uniqueEmail, type RegisteredUser,
+  claimsOf, expectStatus, PlinthApi, sampleOrder, STRONG_PASSWORD, uniqueEmail, type RegisteredUser,
 } from './support/plinth-api.js';
 import { expectProblem, expectValidationProblem } from './support/problem-assertions.js';
 
@@ -46,13 +46,14 @@ describe('registration validation', () => {
     ['an empty displayName', { displayName: '' }, 'displayName'],
     ['a displayName of 101 characters', { displayName: 'n'.repeat(101) }, 'displayName'],
     ['an unknown field', { roles: ['admin'] }, 'roles'],
+    ['a password from breached-password lists', { password: 'Qwerty123456' }, 'password'],
   ])('rejects %s with a field error', async (_case, override, field) => {
     const res = await api.post('/v1/auth/register', { ...valid(), ...override });
     expectValidationProblem(res, field);
   });
 
   it('accepts a password of exactly 12 characters', async () => {
-    const res = await api.post('/v1/auth/register', { ...valid(), password: 'a'.repeat(12) });
+    const res = await api.post('/v1/auth/register', { ...valid(), password: 'Zq7#pL2m!xW4' });
     expectStatus(res, 201, 'register with a 12-character password');
   });
 
@@ -203,10 +204,14 @@ describe('authorization', () => {
     ['GET', '/v1/users', undefined],
     ['GET', '/v1/users/:alice', undefined],
     ['POST', '/v1/orders/:order/status', { status: 'confirmed' }],
+    ['PUT', '/v1/users/:bob/roles', { roles: ['user', 'admin'] }],
+    ['POST', '/v1/users/:bob/sessions/revoke', undefined],
   ])('%s %s answers 403 to a non-admin', async (method, template, body) => {
-    const path = template.replace(':alice', alice.id).replace(':order', aliceOrder.id);
-    const res = method === 'GET' ? await api.get(path, alice.tokens.accessToken) : await api.post(path, body, alice.tokens.accessToken);
+    const path = template.replace(':alice', alice.id).replace(':bob', bob.id).replace(':order', aliceOrder.id);
+    const token = alice.tokens.accessToken;
+    const res = method === 'GET' ? await api.get(path, token) : method === 'PUT' ? await api.put(path, body ?? {}, token) : await api.post(path, body, token);
     expectProblem(res, 403, 'COMMON.FORBIDDEN');
+    expect(await api.get('/v1/users/me', bob.tokens.accessToken).then((r) => r.status)).toBe(200);
   });
 
   it('answers 403 to a non-admin filtering orders by userId', async () => {
@@ -424,6 +429,46 @@ describe('sessions', () => {
 
   it('refuses an unknown refresh token with 401', async () => {
     expectProblem(await refresh(randomUUID()), 401, 'AUTH.INVALID_REFRESH_TOKEN');
+  });
+});
+
+describe('admin access management', () => {
+  it('revokes every session of a user: their access tokens are refused shortly after, refresh fails', async () => {
+    const user = await api.register('revoked');
+    const second = await api.login(user.email, user.password);
+    const res = await api.post(`/v1/users/${user.id}/sessions/revoke`, undefined, admin.accessToken);
+    expectStatus(res, 200, 'admin revokes sessions');
+    expect(res.body).toEqual({ revokedSessions: 2 });
+    for (const tokens of [user.tokens, second]) {
+      await eventually(async () => ((await api.get('/v1/users/me', tokens.accessToken)).status === 401 ? true : undefined), {
+        timeoutMs: 5_000,
+        description: 'a revoked session\'s access token to be refused',
+      });
+      expectProblem(await api.post('/v1/auth/refresh', { refreshToken: tokens.refreshToken }), 401);
+    }
+    expectStatus(await api.post('/v1/auth/login', { email: user.email, password: user.password }), 200, 'login after revocation');
+  });
+
+  it('grants admin through roles: old tokens are refused, a refreshed token carries the new role', async () => {
+    const user = await api.register('promoted');
+    expectProblem(await api.get('/v1/users', user.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
+    const res = await api.put(`/v1/users/${user.id}/roles`, { roles: ['user', 'admin'] }, admin.accessToken);
+    expectStatus(res, 200, 'admin sets roles');
+    expect(res.body).toMatchObject({ id: user.id, roles: expect.arrayContaining(['user', 'admin']) });
+
+    await eventually(async () => ((await api.get('/v1/users/me', user.tokens.accessToken)).status === 401 ? true : undefined), {
+      timeoutMs: 5_000,
+      description: 'the token with stale roles to be refused',
+    });
+    const refreshed = await api.post('/v1/auth/refresh', { refreshToken: user.tokens.refreshToken });
+    expectStatus(refreshed, 200, 'refresh after the role change');
+    const promoted = refreshed.body as TokenPair;
+    expect(claimsOf(promoted.accessToken).roles).toEqual(expect.arrayContaining(['user', 'admin']));
+    expectStatus(await api.get('/v1/users', promoted.accessToken), 200, 'admin route with the refreshed token');
+  });
+
+  it('answers 404 when an admin manages a user that does not exist', async () => {
+    expectProblem(await api.post(`/v1/users/${randomUUID()}/sessions/revoke`, undefined, admin.accessToken), 404);
   });
 });
 

@@ -1,6 +1,6 @@
 // Limits that the other specs relax or cannot reach: a separate, smaller system (no orders or
 // notifications) with auth issuing the shortest access tokens it allows and the gateway's default
-// per-address budget on credential routes.
+// budgets on credential routes (per client address) and on logins (per account).
 import type { TokenPair } from '@plinth/contracts';
 import type { RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { expectProblem } from './support/problem-assertions.js';
 // the wait is the lifetime itself.
 const TTL_SECONDS = 60;
 const CREDENTIAL_REQUESTS_PER_MINUTE = 60;
+const LOGIN_ATTEMPTS_PER_ACCOUNT = 10;
 const SERVICES = ['auth', 'users', 'gateway'] as const;
 
 describe('production limits', () => {
@@ -26,6 +27,7 @@ describe('production limits', () => {
         ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS),
         JWT_CLOCK_TOLERANCE_SECONDS: '0',
         AUTH_RATE_LIMIT_PER_MINUTE: String(CREDENTIAL_REQUESTS_PER_MINUTE),
+        LOGIN_ATTEMPTS_PER_ACCOUNT: String(LOGIN_ATTEMPTS_PER_ACCOUNT),
       },
     });
     api = new PlinthApi(system.gatewayUrl);
@@ -36,11 +38,22 @@ describe('production limits', () => {
   it('throttles a credential route per client address with 429 and Retry-After', async () => {
     // Invalid bodies still count (the throttler runs before validation) and cost auth nothing.
     for (let i = 0; i < CREDENTIAL_REQUESTS_PER_MINUTE; i++) {
-      expectProblem(await api.post('/v1/auth/login', {}), 400, 'COMMON.VALIDATION_FAILED');
+      expectProblem(await api.post('/v1/auth/refresh', {}), 400, 'COMMON.VALIDATION_FAILED');
     }
-    const throttled = await api.post('/v1/auth/login', {});
+    const throttled = await api.post('/v1/auth/refresh', {});
     expectProblem(throttled, 429, 'COMMON.RATE_LIMITED');
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('locks an account\'s logins after repeated failures, even with the right password, and only that account', async () => {
+    const [target, bystander] = [await api.register('lockout'), await api.register('bystander')];
+    for (let i = 0; i < LOGIN_ATTEMPTS_PER_ACCOUNT; i++) {
+      expectProblem(await api.post('/v1/auth/login', { email: target.email, password: 'not the password' }), 401, 'AUTH.INVALID_CREDENTIALS');
+    }
+    const locked = await api.post('/v1/auth/login', { email: target.email, password: target.password });
+    expectProblem(locked, 429, 'COMMON.RATE_LIMITED');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expectStatus(await api.post('/v1/auth/login', { email: bystander.email, password: bystander.password }), 200, 'another account');
   }, 60_000);
 
   it('refuses an expired access token with 401, and a refresh issues a working one', async () => {

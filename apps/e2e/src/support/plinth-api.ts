@@ -45,6 +45,12 @@ export class PlinthApi {
     return body === undefined ? req : req.send(body);
   }
 
+  put(path: string, body: object, token?: string): Test {
+    const req = request(this.baseUrl).put(path);
+    if (token) req.set(bearer(token));
+    return req.send(body);
+  }
+
   patch(path: string, body: object, token?: string): Test {
     const req = request(this.baseUrl).patch(path);
     if (token) req.set(bearer(token));
