@@ -1,5 +1,5 @@
 // Every way a client can be refused, checked at the public edge: status, problem+json shape, stable
-// code and field errors, plus the security properties of tokens and sessions and the guarantees of
+// code and field errors, plus the session properties of tokens and the guarantees of
 // idempotent creation, optimistic locking and cursor pagination, and that events survive a consumer outage.
 import { randomUUID } from 'node:crypto';
 import type { NotificationView, OrderView, TokenPair } from '@plinth/contracts';
@@ -9,7 +9,7 @@ import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from '.
 import { consistently, eventually } from './support/eventually.js';
 import { signedWithForeignKey, unsigned, withEscalatedClaims } from './support/forged-tokens.js';
 import {
-  claimsOf, expectStatus, PlinthApi, sampleOrder, STRONG_PASSWORD, uniqueEmail, type RegisteredUser,
+  expectStatus, PlinthApi, sampleOrder, STRONG_PASSWORD, uniqueEmail, type RegisteredUser,
 } from './support/plinth-api.js';
 import { expectProblem, expectValidationProblem } from './support/problem-assertions.js';
 
@@ -46,7 +46,6 @@ describe('registration validation', () => {
     ['an empty displayName', { displayName: '' }, 'displayName'],
     ['a displayName of 101 characters', { displayName: 'n'.repeat(101) }, 'displayName'],
     ['an unknown field', { roles: ['admin'] }, 'roles'],
-    ['a password from breached-password lists', { password: 'Qwerty123456' }, 'password'],
   ])('rejects %s with a field error', async (_case, override, field) => {
     const res = await api.post('/v1/auth/register', { ...valid(), ...override });
     expectValidationProblem(res, field);
@@ -432,46 +431,6 @@ describe('sessions', () => {
   });
 });
 
-describe('admin access management', () => {
-  it('revokes every session of a user: their access tokens are refused shortly after, refresh fails', async () => {
-    const user = await api.register('revoked');
-    const second = await api.login(user.email, user.password);
-    const res = await api.post(`/v1/users/${user.id}/sessions/revoke`, undefined, admin.accessToken);
-    expectStatus(res, 200, 'admin revokes sessions');
-    expect(res.body).toEqual({ revokedSessions: 2 });
-    for (const tokens of [user.tokens, second]) {
-      await eventually(async () => ((await api.get('/v1/users/me', tokens.accessToken)).status === 401 ? true : undefined), {
-        timeoutMs: 5_000,
-        description: 'a revoked session\'s access token to be refused',
-      });
-      expectProblem(await api.post('/v1/auth/refresh', { refreshToken: tokens.refreshToken }), 401);
-    }
-    expectStatus(await api.post('/v1/auth/login', { email: user.email, password: user.password }), 200, 'login after revocation');
-  });
-
-  it('grants admin through roles: old tokens are refused, a refreshed token carries the new role', async () => {
-    const user = await api.register('promoted');
-    expectProblem(await api.get('/v1/users', user.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
-    const res = await api.put(`/v1/users/${user.id}/roles`, { roles: ['user', 'admin'] }, admin.accessToken);
-    expectStatus(res, 200, 'admin sets roles');
-    expect(res.body).toMatchObject({ id: user.id, roles: expect.arrayContaining(['user', 'admin']) });
-
-    await eventually(async () => ((await api.get('/v1/users/me', user.tokens.accessToken)).status === 401 ? true : undefined), {
-      timeoutMs: 5_000,
-      description: 'the token with stale roles to be refused',
-    });
-    const refreshed = await api.post('/v1/auth/refresh', { refreshToken: user.tokens.refreshToken });
-    expectStatus(refreshed, 200, 'refresh after the role change');
-    const promoted = refreshed.body as TokenPair;
-    expect(claimsOf(promoted.accessToken).roles).toEqual(expect.arrayContaining(['user', 'admin']));
-    expectStatus(await api.get('/v1/users', promoted.accessToken), 200, 'admin route with the refreshed token');
-  });
-
-  it('answers 404 when an admin manages a user that does not exist', async () => {
-    expectProblem(await api.post(`/v1/users/${randomUUID()}/sessions/revoke`, undefined, admin.accessToken), 404);
-  });
-});
-
 describe('cursor pagination', () => {
   it('pages 25 orders by 10 in three pages, newest first, without duplicates or gaps', async () => {
     const shopper = await api.register('pager');
@@ -506,23 +465,6 @@ describe('cursor pagination', () => {
 describe('HTTP edge', () => {
   it('answers an unknown route with a 404 problem', async () => {
     expectProblem(await api.get('/v1/no-such-thing', alice.tokens.accessToken), 404);
-  });
-
-  it('refuses a body that is not JSON with 415', async () => {
-    const res = await api.post('/v1/orders', undefined, alice.tokens.accessToken).set('content-type', 'text/plain').send('currency=EUR');
-    expectProblem(res, 415, 'HTTP.UNSUPPORTED_MEDIA_TYPE');
-  });
-
-  it('refuses a body over the size limit with 413', async () => {
-    const huge = { currency: 'EUR', items: [{ ...item, sku: 'S'.repeat(200_000) }] };
-    expectProblem(await api.post('/v1/orders', huge, alice.tokens.accessToken), 413, 'HTTP.PAYLOAD_TOO_LARGE');
-  });
-
-  it('sends security headers and forbids caching of API answers', async () => {
-    const res = await api.get('/v1/users/me', alice.tokens.accessToken);
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-powered-by']).toBeUndefined();
-    expect(res.headers['cache-control']).toBe('no-store');
   });
 });
 
