@@ -24,6 +24,7 @@ const ignorePatterns = readFileSync(join(workspaceRoot, 'docker/Dockerfile.docke
   .split('\n')
   .map((line) => line.trim())
   .filter((line) => line && !line.startsWith('#'));
+const telemetryPreload = '@plinth/telemetry/register';
 const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|CREDENTIAL|DATABASE_URL|RABBITMQ_URL/i;
 
 /** Default values of the ARGs declared before the first FROM (what `FROM ${NODE_IMAGE}` resolves to). */
@@ -84,9 +85,11 @@ describe('docker/Dockerfile', () => {
     expect(runtime.getInstructions().some((instruction) => instruction.getKeyword() === 'STOPSIGNAL' && instruction.getArgumentsContent() === 'SIGTERM')).toBe(true);
   });
 
-  it('leaves a slot for the telemetry preload in NODE_OPTIONS', () => {
+  it('preloads the telemetry register through NODE_OPTIONS', () => {
     const env = new Map(runtime.getENVs().flatMap((instruction) => instruction.getProperties().map((property) => [property.getName(), property.getValue()])));
     expect(env.get('NODE_OPTIONS')).toContain('${NODE_PRELOAD}');
+    const preload = runtime.getARGs().find((instruction) => instruction.getProperty()?.getName() === 'NODE_PRELOAD');
+    expect(preload?.getProperty()?.getValue()).toBe(`--import=${telemetryPreload}`);
   });
 
   it('declares no credential in ENV or ARG', () => {
@@ -136,6 +139,14 @@ describe.each(deployableApps)('the %s image', (app: string) => {
       const entry = join(workspaceRoot, `libs/${name.slice('@plinth/'.length)}`, manifest.exports['.'].default);
       expect(existsSync(entry), `${name} entry ${relative(workspaceRoot, entry)}`).toBe(true);
     }
+  });
+
+  it('contains the telemetry preload that NODE_OPTIONS imports, built', () => {
+    expect(workspaceLibsOf(app)).toContain('@plinth/telemetry');
+    const manifest = JSON.parse(readFileSync(join(workspaceRoot, 'libs/telemetry/package.json'), 'utf8'));
+    const entry = manifest.exports[`./${telemetryPreload.split('/').pop()}`]?.default;
+    expect(entry).toBeDefined();
+    expect(existsSync(join(workspaceRoot, 'libs/telemetry', entry)), `libs/telemetry/${entry} after the build`).toBe(true);
   });
 
   it('contains every workspace lib its built code imports, and no other', () => {
