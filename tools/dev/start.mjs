@@ -128,7 +128,12 @@ async function main() {
       ...(service.database ? { DATABASE_URL: `${databaseServerUrl}/${service.database}` } : {}),
     };
     if (!service.database) delete env.DATABASE_URL;
-    const child = spawn(nodeBin, [join(root, 'apps', service.name, 'dist', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The OpenTelemetry preload; inert unless OTEL_EXPORTER_OTLP_ENDPOINT is set (e.g. to docker/compose.yaml's collector).
+    const child = spawn(nodeBin, ['--import', '@plinth/telemetry/register', join(root, 'apps', service.name, 'dist', 'main.js')], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const label = paint(service.color, service.name.padEnd(width));
     prefixLines(child.stdout, label, process.stdout);
     prefixLines(child.stderr, label, process.stderr);
