@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildOrmOptions } from '@plinth/persistence';
 import { ServiceProcess, createTestDatabase, createTestVhost, freePort, workspaceRoot, type TestDatabase, type TestVhost } from '@plinth/testing';
+
+// Each test spawns a Node process that loads Nest, MikroORM and OpenTelemetry: seconds when idle, much more on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const fixture = fileURLToPath(new URL('./fixtures/fixture-service.mjs', import.meta.url));
 const running: ServiceProcess[] = [];
@@ -21,7 +24,7 @@ async function fixtureService(env: Record<string, string>, args: string[] = []):
   return service;
 }
 
-async function exitOf(service: ServiceProcess, timeoutMs = 20_000): Promise<number | null> {
+async function exitOf(service: ServiceProcess, timeoutMs = 60_000): Promise<number | null> {
   const deadline = Date.now() + timeoutMs;
   while (service.isRunning && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   if (service.isRunning) throw new Error(`still running after ${timeoutMs} ms:\n${service.logTail()}`);
@@ -68,7 +71,7 @@ describe('configuration errors', () => {
   it('exits 1 before connecting, with one stderr line per bad variable naming it', async () => {
     const service = await fixtureService({ DATABASE_URL: 'nope', PREFETCH: 'many', RABBITMQ_URL: 'amqp://127.0.0.1:1' });
     service.start();
-    expect(await exitOf(service, 10_000)).toBe(1);
+    expect(await exitOf(service)).toBe(1);
     expect(service.logs()).toContain(
       'Invalid configuration for orders: DATABASE_URL must be a postgres:// URL (got "nope")\n' +
         'Invalid configuration for orders: PREFETCH must be an integer (got "many")\n',
@@ -79,7 +82,7 @@ describe('configuration errors', () => {
   it('exits 1 on an unknown command', async () => {
     const service = await fixtureService({}, ['migrat']);
     service.start();
-    expect(await exitOf(service, 10_000)).toBe(1);
+    expect(await exitOf(service)).toBe(1);
     expect(service.logs()).toContain('Unknown command "migrat" for orders; expected one of: migrate');
   });
 });
@@ -134,10 +137,11 @@ describe('a service on real PostgreSQL and RabbitMQ', () => {
     expect(migrate.logs()).toContain('database schema up to date');
   });
 
-  it('exits 0 promptly on SIGTERM', async () => {
+  it('exits 0 on SIGTERM within SHUTDOWN_TIMEOUT_MS', async () => {
     const begin = Date.now();
-    expect(await service.stop('SIGTERM', 10_000)).toBe(0);
-    expect(Date.now() - begin).toBeLessThan(4_000);
+    // Exit code 0 also proves the drain beat the 4 s watchdog, which would have exited 1.
+    expect(await service.stop('SIGTERM', 15_000)).toBe(0);
+    expect(Date.now() - begin).toBeLessThan(6_000);
   });
 });
 

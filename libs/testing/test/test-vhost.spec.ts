@@ -29,7 +29,7 @@ describe('test vhosts', () => {
     const vhosts = await rabbitmqctl('list_vhosts', 'name');
     expect(vhosts).not.toContain(target.vhost);
     expect(vhosts).not.toContain(bystander.vhost);
-  });
+  }, 120_000); // eight rabbitmqctl calls: ~0.8 s each when idle, several seconds under load
 
   it('refuses to close connections without a vhost', async () => {
     await expect(closeBrokerConnections('')).rejects.toThrow(/never allowed/);
