@@ -17,7 +17,7 @@ export interface StartSystemOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Which services to run; default all five. */
   services?: ServiceName[];
-  /** Per service, for /readyz after spawning; default 60 s (five Nest apps booting on two busy cores). */
+  /** Per service, for /readyz after spawning; default 90 s (five Nest apps booting at once on two busy cores). */
   readyTimeoutMs?: number;
 }
 
@@ -59,7 +59,7 @@ const stripped = ['PORT', 'DATABASE_URL', 'RABBITMQ_URL', 'NODE_OPTIONS', 'LOG_F
  */
 export async function startSystem(options: StartSystemOptions = {}): Promise<RunningSystem> {
   const names = options.services ?? [...serviceNames];
-  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const databases = new Map<ServiceName, TestDatabase>();
   const processes = new Map<ServiceName, ServiceProcess>();
   let vhost: TestVhost | undefined;
