@@ -1,7 +1,10 @@
-// One client request = one trace across the gateway, the broker hops, every service and its SQL, exported over
-// OTLP (http/protobuf; users on http/json) to a real receiver on loopback. The asynchronous event handling
-// continues the request's trace: the outbox stores the request's traceparent and the relay publishes inside it.
-import type { OrderView, TokenPair } from '@plinth/contracts';
+// Observability of the running system, on ONE system for the file: one client request = one trace across the
+// gateway, the broker hops, every service and its SQL, exported over OTLP (http/protobuf; users on http/json) to
+// a real receiver on loopback; logs that join on trace_id/request_id; /metrics that promtool accepts and that move.
+// The asynchronous event handling continues the request's trace: the outbox stores the request's traceparent and
+// the relay publishes inside it.
+import { spawnSync } from 'node:child_process';
+import { OrdersEvents, OrdersRpc, type OrderView, type TokenPair } from '@plinth/contracts';
 import { OtlpReceiver, SpanKind, type ReceivedSpan, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
@@ -27,6 +30,34 @@ const consumerOf = (spans: ReceivedSpan[], service: string, routingKey: string) 
 const parentOf = (spans: ReceivedSpan[], span: ReceivedSpan | undefined) => spans.find((candidate) => candidate.spanId === span?.parentSpanId);
 const childrenOf = (spans: ReceivedSpan[], span: ReceivedSpan | undefined) => spans.filter((candidate) => candidate.parentSpanId === span?.spanId);
 const isDbQuery = (span: ReceivedSpan) => span.attributes['db.system.name'] === 'postgresql' && span.name.startsWith('pg.query');
+const logLinesOf = (logs: string): Record<string, unknown>[] =>
+  logs.split('\n').flatMap((line) => {
+    try {
+      return line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : [];
+    } catch {
+      return [];
+    }
+  });
+
+/** `name{labels}` → value, from a Prometheus text exposition. */
+const parseExposition = (text: string): Map<string, number> =>
+  new Map(
+    text
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => {
+        const at = line.lastIndexOf(' ');
+        return [line.slice(0, at), Number(line.slice(at + 1))] as const;
+      }),
+  );
+/** The value of the one series of `name` whose labels include all of `labels` (0 when absent). */
+const sample = (metrics: Map<string, number>, name: string, labels: Record<string, string> = {}): number | undefined => {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  for (const [series, value] of metrics) {
+    if ((series === name || series.startsWith(`${name}{`)) && wanted.every((label) => series.includes(label))) return value;
+  }
+  return undefined;
+};
 
 describe('distributed tracing', () => {
   let receiver: OtlpReceiver;
@@ -37,6 +68,13 @@ describe('distributed tracing', () => {
   let registration: ReceivedSpan[];
   let order: OrderView;
   let orderTrace: ReceivedSpan[];
+  let orderRequestId: string;
+  const scrape = async (service: 'gateway' | 'auth' | 'users' | 'orders' | 'notifications') => {
+    const res = await fetch(`${system.urlOf(service)}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    return res.text();
+  };
 
   /** Waits until the trace is complete: every expected hop arrived and every parent is there (exports batch). */
   const completeTrace = async (traceId: string, what: string, complete: (spans: ReceivedSpan[]) => boolean) => {
@@ -51,7 +89,8 @@ describe('distributed tracing', () => {
     receiver = await OtlpReceiver.start();
     system = await startE2eSystem({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_BSP_SCHEDULE_DELAY: '200' },
-      serviceEnv: { users: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
+      // orders logs each handled message (debug), so its lines can be joined to the gateway's request.
+      serviceEnv: { users: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, orders: { LOG_LEVEL: 'debug' } },
     });
     api = new PlinthApi(system.gatewayUrl);
   }, SYSTEM_START_TIMEOUT_MS);
@@ -95,6 +134,7 @@ describe('distributed tracing', () => {
     const res = await api.post('/v1/orders', sampleOrder(), tokens.accessToken);
     expectStatus(res, 201, 'create order');
     order = res.body as OrderView;
+    orderRequestId = String(res.headers['x-request-id']);
     orderTrace = await completeTrace(traceIdOf(res.headers['traceresponse']), 'the order trace', (spans) =>
       childrenOf(spans, consumerOf(spans, 'notifications', 'orders.order.created')).some(isDbQuery) && spans.some((span) => span.kind === SpanKind.server),
     );
@@ -148,5 +188,69 @@ describe('distributed tracing', () => {
   it('honours OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf by default, http/json where a service asks for it', () => {
     expect([...receiver.contentTypes].sort()).toEqual(['application/json', 'application/x-protobuf']);
     expect(registration.some((span) => span.service === 'users')).toBe(true);
+  });
+
+  it('logs the request at the gateway and its RPC in orders with the same trace_id and request_id, and a span_id', () => {
+    const traceId = orderTrace[0]?.traceId;
+    const gatewayLine = logLinesOf(system.logs('gateway')).find((line) => line['request_id'] === orderRequestId && line['msg'] === 'request completed');
+    expect(gatewayLine).toMatchObject({ service: 'gateway', trace_id: traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/), res: { statusCode: 201 } });
+    expect(gatewayLine?.['responseTime']).toEqual(expect.any(Number));
+    const ordersLines = logLinesOf(system.logs('orders')).filter((line) => line['request_id'] === orderRequestId);
+    expect(ordersLines.length).toBeGreaterThan(0);
+    for (const line of ordersLines) expect(line).toMatchObject({ service: 'orders', trace_id: traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+  });
+
+  it('serves Prometheus metrics on every service that promtool check metrics accepts', async () => {
+    for (const service of ['auth', 'users', 'orders', 'notifications'] as const) {
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: await scrape(service), encoding: 'utf8' });
+      expect({ service, status: check.status, error: check.error?.message, output: `${check.stdout}${check.stderr}`.trim() }).toEqual({
+        service,
+        status: 0,
+        error: undefined,
+        output: '',
+      });
+    }
+  });
+
+  it('exposes runtime, queue, dead-letter, outbox and pool series', async () => {
+    const orders = parseExposition(await scrape('orders'));
+    const notifications = parseExposition(await scrape('notifications'));
+    expect(sample(orders, 'nodejs_eventloop_lag_seconds', { service: 'orders' })).toBeGreaterThanOrEqual(0);
+    expect(sample(orders, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sample(orders, 'messaging_queue_messages_ready', { queue: 'orders.rpc' })).toBe(0);
+    expect(sample(orders, 'outbox_unsent_messages')).toBe(0);
+    expect(sample(orders, 'outbox_oldest_unsent_age_seconds')).toBe(0);
+    expect(sample(orders, 'db_pool_connections', { state: 'idle' })).toBeGreaterThanOrEqual(0);
+    // The scrape's own outbox query may be waiting for a connection at that moment.
+    expect(sample(orders, 'db_pool_pending_requests')).toBeGreaterThanOrEqual(0);
+    expect(sample(notifications, 'messaging_queue_messages_ready', { queue: 'notifications.events' })).toBeGreaterThanOrEqual(0);
+    expect(sample(notifications, 'messaging_dlq_messages', { queue: 'notifications.events.dlq' })).toBe(0);
+    expect(sample(notifications, 'messaging_handlers_in_flight', { kind: 'event' })).toBe(0);
+  });
+
+  it('moves the RED series after traffic: RPC and event handler counts, HTTP requests per route', async () => {
+    const rpc = { kind: 'rpc', pattern: OrdersRpc.create, outcome: 'success' };
+    const event = { kind: 'event', pattern: OrdersEvents.orderCreated, outcome: 'success' };
+    const http = { method: 'GET', route: 'unmatched', status_code: '404' };
+    const before = {
+      rpc: sample(parseExposition(await scrape('orders')), 'messaging_handler_duration_seconds_count', rpc) ?? 0,
+      event: sample(parseExposition(await scrape('notifications')), 'messaging_handler_duration_seconds_count', event) ?? 0,
+      http: sample(parseExposition(await scrape('orders')), 'http_server_request_duration_seconds_count', http) ?? 0,
+    };
+    expect(before.rpc).toBeGreaterThanOrEqual(1);
+
+    await api.createOrder(tokens.accessToken);
+    expect((await fetch(`${system.urlOf('orders')}/no-such-route`)).status).toBe(404);
+
+    const orders = parseExposition(await scrape('orders'));
+    expect(sample(orders, 'messaging_handler_duration_seconds_count', rpc)).toBe(before.rpc + 1);
+    expect(sample(orders, 'messaging_handler_duration_seconds_sum', rpc)).toBeGreaterThan(0);
+    expect(sample(orders, 'http_server_request_duration_seconds_count', http)).toBe(before.http + 1);
+    let eventCount = before.event;
+    for (let attempt = 0; attempt < 100 && eventCount < before.event + 1; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      eventCount = sample(parseExposition(await scrape('notifications')), 'messaging_handler_duration_seconds_count', event) ?? 0;
+    }
+    expect(eventCount).toBe(before.event + 1);
   });
 });

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { connectRmqTransport } from '@plinth/messaging';
 import { runMigrations } from '@plinth/persistence';
-import { traceResponseHeader } from '@plinth/telemetry';
+import { httpMetricsMiddleware, ServiceMetrics, traceResponseHeader } from '@plinth/telemetry';
 import type { BaseServiceConfig } from './config/base-service.config.js';
 import { ConfigValidationError, loadConfig } from './config/load-config.js';
 import { processEnvironment } from './config/process-environment.config.js';
@@ -58,6 +58,7 @@ async function start(options: BootstrapServiceOptions, config: BaseServiceConfig
     app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
     connectRmqTransport(app);
     app.use(traceResponseHeader);
+    app.use(httpMetricsMiddleware(app.get(ServiceMetrics)));
     await options.configureHttp?.(app);
     await app.init();
     await app.startAllMicroservices();

@@ -1,4 +1,6 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ServiceMetrics } from '@plinth/telemetry';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { MessagingModule, OutboxInboxModule, messagingEntities, messagingMigrations } from '@plinth/messaging';
@@ -9,6 +11,9 @@ import { HealthController } from './health/health.controller.js';
 import { HTTP_DRAIN_MS, HttpDrain } from './http-drain.js';
 import { buildLoggerParams } from './logging/logger-params.js';
 import { TelemetryFlush } from './telemetry-flush.js';
+import { MessageMetricsInterceptor } from './metrics/message-metrics.interceptor.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { ScrapeTimeGauges } from './metrics/scrape-time-gauges.js';
 import type { ServiceDatabase, ServiceName } from './service-options.js';
 
 /** Makes the validated config injectable by its own class and as BaseServiceConfig. */
@@ -65,8 +70,16 @@ export class ServiceRootModule {
         ...(database ? [persistenceModuleFor(name, config, database), OutboxInboxModule] : []),
         module,
       ],
-      controllers: [HealthController],
-      providers: [BrokerHealthIndicator, HttpDrain, TelemetryFlush, { provide: HTTP_DRAIN_MS, useValue: halfShutdown }],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        BrokerHealthIndicator,
+        HttpDrain,
+        TelemetryFlush,
+        { provide: HTTP_DRAIN_MS, useValue: halfShutdown },
+        { provide: ServiceMetrics, useValue: new ServiceMetrics(name) },
+        ScrapeTimeGauges,
+        { provide: APP_INTERCEPTOR, useClass: MessageMetricsInterceptor },
+      ],
     };
   }
 }

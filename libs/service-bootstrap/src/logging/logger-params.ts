@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
+import type { ExecutionContext } from '@nestjs/common';
+import type { RmqContext } from '@nestjs/microservices';
 import type { Params } from 'nestjs-pino';
 import { traceLogFields } from '@plinth/telemetry';
 import type { BaseServiceConfig } from '../config/base-service.config.js';
@@ -15,7 +17,8 @@ export const REDACTED_PATHS = [
   ),
 ];
 
-const PROBES = new Set(['/healthz', '/readyz']);
+// Probes and scrapes hit every few seconds.
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** JSON lines with `service` on every record; pino-pretty (single line) when LOG_FORMAT=pretty. */
 export function buildLoggerParams(serviceName: string, config: BaseServiceConfig): Params {
@@ -28,6 +31,8 @@ export function buildLoggerParams(serviceName: string, config: BaseServiceConfig
       mixin: traceLogFields,
       // Probes hit every few seconds; logging them would drown the useful lines.
       autoLogging: { ignore: (req: IncomingMessage) => PROBES.has((req.url ?? '').split('?')[0] ?? '') },
+      // The gateway's request id (pino-http reuses `req.id`, set by its request-id middleware first).
+      customProps: (req: IncomingMessage & { id?: unknown }) => ({ request_id: req.id }),
       ...(config.LOG_FORMAT === 'pretty'
         ? {
             transport: {
@@ -38,6 +43,13 @@ export function buildLoggerParams(serviceName: string, config: BaseServiceConfig
         : {}),
     },
     // A context per RPC/event so PinoLogger.assign works in handlers; one line per message only at debug.
-    microservice: { useLevel: 'debug' },
+    microservice: { useLevel: 'debug', customProps: (context: ExecutionContext) => ({ request_id: rpcRequestIdOf(context) }) },
   };
+}
+
+/** RPCs from the gateway carry the client request's `x-request-id` as an AMQP header; events do not (trace_id joins them). */
+function rpcRequestIdOf(context: ExecutionContext): string | undefined {
+  const headers = context.switchToRpc().getContext<RmqContext | undefined>()?.getMessage?.()?.properties?.headers;
+  const requestId: unknown = headers?.['x-request-id'];
+  return typeof requestId === 'string' ? requestId : undefined;
 }
