@@ -10,14 +10,14 @@ import { GetProfileRequest } from '../users/users.requests.js';
 const someId = '0193b0b2-7c1a-7cc0-8b3e-2f1d5a6b7c8d';
 
 describe('requests acting for a user', () => {
-  const requests = [
+  const requests: ReadonlyArray<[new () => object, object]> = [
     [GetOrderRequest, { orderId: someId }],
     [GetProfileRequest, { userId: someId }],
     [MarkNotificationReadRequest, { notificationId: someId }],
     [RevokeUserSessionsRequest, { userId: someId }],
-  ] as const;
+  ];
 
-  it.each(requests)('%o is refused without an actor', (cls, plain) => {
+  it.each(requests)('%O is refused without an actor', (cls, plain) => {
     expect(validateSync(plainToInstance(cls, plain)).map((e) => e.property)).toEqual(['actor']);
   });
 
