@@ -21,7 +21,7 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ALLOWED_ORIGIN = 'https://app.example.com';
-const LIMITS = { perMinute: 300, credentialPerMinute: 40, loginsPerAccount: 5, lockoutSeconds: 60, maxInFlight: 20 };
+const LIMITS = { perMinute: 300, credentialPerMinute: 40, writesPerMinute: 20, loginsPerAccount: 5, lockoutSeconds: 60, maxInFlight: 20 };
 
 const SECURITY_ENV = {
   REDIS_URL,
@@ -30,6 +30,7 @@ const SECURITY_ENV = {
   TRUST_PROXY: 'loopback',
   RATE_LIMIT_PER_MINUTE: String(LIMITS.perMinute),
   AUTH_RATE_LIMIT_PER_MINUTE: String(LIMITS.credentialPerMinute),
+  WRITE_RATE_LIMIT_PER_MINUTE: String(LIMITS.writesPerMinute),
   LOGIN_ATTEMPTS_PER_ACCOUNT: String(LIMITS.loginsPerAccount),
   LOGIN_LOCKOUT_SECONDS: String(LIMITS.lockoutSeconds),
   HTTP_HEADERS_TIMEOUT_MS: '2000',
@@ -58,8 +59,11 @@ const remember = (tokens: TokenPair): TokenPair => {
 };
 
 let addressSequence = 0;
-/** A client address of its own (TEST-NET-2), so one attack's counters never touch another's. */
-const freshAddress = (): string => `198.51.100.${++addressSequence}`;
+/** A client address of its own (TEST-NET-2/3), so one attack's counters never touch another's. */
+const freshAddress = (): string => {
+  addressSequence += 1;
+  return `${addressSequence < 250 ? '198.51.100' : '203.0.113'}.${(addressSequence % 250) + 1}`;
+};
 const from = (req: Test, address: string): Test => req.set('x-forwarded-for', address);
 const login = (target: PlinthApi, email: string, password: string, address = freshAddress()): Test =>
   from(target.post('/v1/auth/login', { email, password }), address);
@@ -221,6 +225,20 @@ describe('rate limits', () => {
     expectProblem(refused, 429, 'COMMON.RATE_LIMITED');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expectProblem(await from(apiB.get('/v1/users/me', bob.tokens.accessToken), address), 429, 'COMMON.RATE_LIMITED');
+  });
+});
+
+describe('rate limits per user', () => {
+  it('limits one user\'s writes whatever address they come from, without touching other users', async () => {
+    const writer = await api.register('writer');
+    for (let write = 0; write < LIMITS.writesPerMinute; write++) {
+      expectStatus(await from(api.patch('/v1/users/me', { displayName: `Writer ${write}` }, writer.tokens.accessToken), freshAddress()), 200, `write ${write + 1}`);
+    }
+    const refused = await from(api.patch('/v1/users/me', { displayName: 'One too many' }, writer.tokens.accessToken), freshAddress());
+    expectProblem(refused, 429, 'COMMON.RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expectStatus(await apiB.get('/v1/users/me', writer.tokens.accessToken), 200, 'reads stay open');
+    expectStatus(await api.patch('/v1/users/me', { displayName: 'Carol' }, carol.tokens.accessToken), 200, 'another user writes');
   });
 });
 

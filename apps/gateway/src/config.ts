@@ -50,6 +50,10 @@ export class GatewayConfig extends BaseServiceConfig {
   @EnvNumber() @IsInt() @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 60;
 
+  /** Writes (POST/PUT/PATCH/DELETE) per minute per authenticated user and route, from any address. */
+  @EnvNumber() @IsInt() @Min(1)
+  WRITE_RATE_LIMIT_PER_MINUTE = 120;
+
   /** Login attempts per account (email, registered or not) per LOGIN_LOCKOUT_SECONDS, from any address. */
   @EnvNumber() @IsInt() @Min(1)
   LOGIN_ATTEMPTS_PER_ACCOUNT = 10;

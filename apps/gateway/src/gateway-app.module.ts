@@ -8,7 +8,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { UserAccessController } from './auth/user-access.controller.js';
 import { GatewayConfig } from './config.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
-import { RateLimitGuard } from './rate-limits/rate-limit.guard.js';
+import { CallerRateLimitGuard, RateLimitGuard } from './rate-limits/rate-limit.guard.js';
 import { RateLimitsModule, RATE_LIMIT_STORAGE } from './rate-limits/rate-limits.module.js';
 import { rateLimitOptions } from './rate-limits/rate-limits.js';
 import { RequestContextInterceptor } from './http/request-context.js';
@@ -29,10 +29,12 @@ import { UsersController } from './users/users.controller.js';
   ],
   controllers: [AuthController, UsersController, UserAccessController, OrdersController, NotificationsController, UserPreferencesController],
   providers: [
-    // Global guards run in this order: rate limit (cuts floods before any token work), then
-    // authentication (sets request.user), then the route's role requirement.
+    // Global guards run in this order: rate limits by address and account (cut floods before any
+    // token work), authentication (sets request.user), the caller's write budget, then the route's
+    // role requirement.
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: CallerRateLimitGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     RouteTable,
     ServiceClient,

@@ -3,10 +3,14 @@ import { ThrottlerStorageService, type ThrottlerModuleOptions, type ThrottlerSto
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { isProbe } from '../access/access-policy.js';
+import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
 import type { GatewayConfig } from '../config.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 const CREDENTIAL_ROUTE = 'plinth:credential-route';
+/** The limit on writes per authenticated caller; applied by CallerRateLimitGuard, after authentication. */
+export const CALLER_WRITES_LIMIT = 'caller-writes';
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 const PASSWORD_ROUTE = 'plinth:password-route';
 
 /** Routes that check a password or a refresh token get a much smaller budget: they are what guessing attacks hit. */
@@ -27,6 +31,12 @@ const attemptedAccount = (request: Record<string, unknown>): Promise<string> => 
   const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase() : '';
   return Promise.resolve(createHash('sha256').update(email).digest('base64url'));
 };
+
+const callerOf = (context: ExecutionContext): AuthenticatedCaller | undefined =>
+  context.switchToHttp().getRequest<Request & { user?: AuthenticatedCaller }>().user;
+
+const isCallerWrite = (context: ExecutionContext): boolean =>
+  !READ_METHODS.has(context.switchToHttp().getRequest<Request>().method) && callerOf(context) !== undefined;
 
 /** Counters shared by every replica in Redis when REDIS_URL is set; this replica's memory otherwise. */
 export const rateLimitStorage = (config: GatewayConfig): ThrottlerStorage =>
@@ -49,6 +59,14 @@ export const rateLimitOptions = (config: GatewayConfig, storage: ThrottlerStorag
       blockDuration: config.LOGIN_LOCKOUT_SECONDS * 1000,
       skipIf: (context) => context.getType() !== 'http' || !isPasswordRoute(context),
       getTracker: attemptedAccount,
+    },
+    // Per verified user and route, on writes: one account cannot flood the services from many addresses.
+    {
+      name: CALLER_WRITES_LIMIT,
+      ttl: 60_000,
+      limit: config.WRITE_RATE_LIMIT_PER_MINUTE,
+      skipIf: (context) => context.getType() !== 'http' || !isCallerWrite(context),
+      getTracker: (request) => Promise.resolve((request as { user: AuthenticatedCaller }).user.userId),
     },
   ],
   storage,
