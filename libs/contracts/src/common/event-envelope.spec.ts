@@ -53,6 +53,7 @@ describe('event envelope validation', () => {
       type: 'notifications.notification.created',
       data: {
         userId: '0193b0b2-7c1a-7cc0-8b3e-2f1d5a6b7c8f',
+        sequence: 1,
         notification: {
           id: '0193b0b2-7c1a-7cc0-8b3e-2f1d5a6b7c90', type: 'welcome', title: 'Welcome', body: 'Hi',
           read: false, createdAt: '2026-11-24T12:00:00.000Z', data: {},
