@@ -1,9 +1,12 @@
 import {
   ErrorCodes,
   Roles,
+  UsersPreferencesRpc,
   UsersRpc,
   type Actor,
+  type NotificationRecipient,
   type Page,
+  type UserPreferences,
   type UserProfile,
 } from '@plinth/contracts';
 import { ATTEMPTS_HEADER, ERROR_HEADER } from '@plinth/messaging';
@@ -251,5 +254,39 @@ describe('users.list', () => {
   it('refuses a cursor it did not issue with COMMON.VALIDATION_FAILED', async () => {
     const error = await rejection(list({ cursor: Buffer.from('2026-01-01|nope').toString('base64url') }));
     expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
+  });
+});
+
+describe('preferences', () => {
+  const updatePreferences = (actor: Actor, userId: string, emailNotifications: boolean) =>
+    send<UserPreferences>(UsersPreferencesRpc.update, { actor, userId, emailNotifications });
+  const recipient = (userId: string) => send<NotificationRecipient>(UsersPreferencesRpc.recipient, { userId });
+
+  it('emails notifications by default and tells the sender where to', async () => {
+    const user = newUser('recipient');
+    await ensure(user);
+    expect(await recipient(user.userId)).toEqual({ userId: user.userId, email: user.email, displayName: user.displayName, emailNotifications: true });
+  });
+
+  it('lets the user turn email notifications off and on again, and the sender sees it', async () => {
+    const user = newUser('prefs');
+    await ensure(user);
+    expect(await updatePreferences(userActor(user.userId), user.userId, false)).toEqual({ emailNotifications: false });
+    expect((await recipient(user.userId)).emailNotifications).toBe(false);
+    expect(await updatePreferences(userActor(user.userId), user.userId, true)).toEqual({ emailNotifications: true });
+    expect((await recipient(user.userId)).emailNotifications).toBe(true);
+  });
+
+  it('answers USERS.NOT_FOUND to anyone else, admins included, and changes nothing', async () => {
+    const user = newUser('prefs-other');
+    await ensure(user);
+    for (const actor of [userActor(randomUUID()), admin]) {
+      expect((await rejection(updatePreferences(actor, user.userId, false))).code).toBe(ErrorCodes.USERS_NOT_FOUND);
+    }
+    expect((await recipient(user.userId)).emailNotifications).toBe(true);
+  });
+
+  it('answers USERS.NOT_FOUND for the recipient of an unknown user', async () => {
+    expect((await rejection(recipient(randomUUID()))).code).toBe(ErrorCodes.USERS_NOT_FOUND);
   });
 });
