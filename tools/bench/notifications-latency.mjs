@@ -47,7 +47,7 @@ async function register(baseUrl, i) {
   return (await res.json()).accessToken;
 }
 
-/** Opens the user's stream and calls onOrderNotification(orderId, receivedAt) for each order.created event. */
+/** Opens the user's stream and calls onOrderNotification(orderId, receivedAt, storedToStreamMs) for each order.created event. */
 async function openStream(baseUrl, token, onOrderNotification) {
   const abort = new AbortController();
   const res = await fetch(`${baseUrl}/v1/notifications/stream`, {
@@ -63,6 +63,7 @@ async function openStream(baseUrl, token, onOrderNotification) {
         const { value, done } = await reader.read();
         if (done) return;
         const receivedAt = performance.now();
+        const receivedWallClock = Date.now();
         buffer += value;
         for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const frame = buffer.slice(0, end);
@@ -70,7 +71,8 @@ async function openStream(baseUrl, token, onOrderNotification) {
           const data = frame.split('\n').find((line) => line.startsWith('data: '));
           if (!frame.includes('event: notification') || !data) continue;
           const notification = JSON.parse(data.slice(6));
-          if (notification.type === 'order.created') onOrderNotification(notification.data.orderId, receivedAt);
+          // createdAt = when notifications stored it (same machine clock): splits the two broker hops.
+          if (notification.type === 'order.created') onOrderNotification(notification.data.orderId, receivedAt, receivedWallClock - Date.parse(notification.createdAt));
         }
       }
     } catch {
@@ -90,7 +92,7 @@ const stats = (values) => {
 async function measure(baseUrl, tokens, seconds, record) {
   const sent = new Map(); // orderId → { requestedAt, createdAt }
   const arrived = new Map(); // orderId → receivedAt, for events that beat their POST answer
-  const samples = { fromRequest: [], fromCreated: [] };
+  const samples = { fromRequest: [], fromCreated: [], fromStored: [] };
   let failures = 0;
   const settle = (orderId) => {
     const order = sent.get(orderId);
@@ -101,7 +103,8 @@ async function measure(baseUrl, tokens, seconds, record) {
     sent.delete(orderId);
     arrived.delete(orderId);
   };
-  record.onNotification = (orderId, receivedAt) => {
+  record.onNotification = (orderId, receivedAt, storedToStreamMs) => {
+    samples.fromStored.push(Math.max(0, storedToStreamMs));
     arrived.set(orderId, receivedAt);
     settle(orderId);
   };
@@ -134,7 +137,7 @@ async function measure(baseUrl, tokens, seconds, record) {
   await Promise.all(inFlight);
   const drainUntil = performance.now() + DRAIN_MS;
   while (sent.size > 0 && performance.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 50));
-  return { orders: total, received: samples.fromRequest.length, lost: sent.size, failedRequests: failures, request_to_stream: stats(samples.fromRequest), created_to_stream: stats(samples.fromCreated) };
+  return { orders: total, received: samples.fromRequest.length, lost: sent.size, failedRequests: failures, request_to_stream: stats(samples.fromRequest), created_to_stream: stats(samples.fromCreated), stored_to_stream: stats(samples.fromStored) };
 }
 
 let system;
@@ -149,7 +152,7 @@ try {
   const tokens = [];
   for (let i = 0; i < users; i++) tokens.push(await register(baseUrl, i));
   const record = { onNotification: () => {} };
-  for (const token of tokens) closers.push(await openStream(baseUrl, token, (orderId, at) => record.onNotification(orderId, at)));
+  for (const token of tokens) closers.push(await openStream(baseUrl, token, (...event) => record.onNotification(...event)));
   if (warmup > 0) await measure(baseUrl, tokens, warmup, record);
   const result = { users, rate_per_s: rate, duration_s: duration, ...(await measure(baseUrl, tokens, duration, record)) };
   console.log(JSON.stringify(result));

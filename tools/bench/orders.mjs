@@ -37,6 +37,9 @@ const orderBody = JSON.stringify({
 const SCENARIOS = {
   create: { method: 'POST', path: '/v1/orders', body: orderBody },
   list: { method: 'GET', path: '/v1/orders?limit=20' },
+  // Not in the monolith: the cheapest authenticated round trip (one RPC, one primary-key read), i.e. the
+  // gateway + RPC overhead that create and list pay on top of their own work.
+  profile: { method: 'GET', path: '/v1/users/me' },
 };
 
 async function startOwnSystem() {
