@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,5 +51,43 @@ describe('trace-tree', () => {
     const result = traceTree('0'.repeat(32), '--file', path);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`trace ${'0'.repeat(32)}: no spans found\n`);
+  });
+
+  it('reads the trace from Jaeger\'s HTTP API (/api/traces/<id>)', async () => {
+    const traceId = 'ab'.repeat(16);
+    const jaegerTrace = {
+      data: [{
+        traceID: traceId,
+        processes: { p1: { serviceName: 'gateway' }, p2: { serviceName: 'notifications' } },
+        spans: [
+          { spanID: 'b2', operationName: 'notifications.events process', processID: 'p2', startTime: 1_000_500, duration: 2_000,
+            references: [{ refType: 'CHILD_OF', traceID: traceId, spanID: 'a1' }], tags: [{ key: 'span.kind', value: 'consumer' }, { key: 'messaging.rabbitmq.routing_key', value: 'orders.order.created' }] },
+          { spanID: 'a1', operationName: 'POST /v1/orders', processID: 'p1', startTime: 1_000_000, duration: 4_000, references: [], tags: [{ key: 'span.kind', value: 'server' }] },
+        ],
+      }],
+    };
+    const requested: string[] = [];
+    const jaeger = createServer((request, response) => {
+      requested.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jaegerTrace));
+    });
+    await new Promise<void>((resolve) => jaeger.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(jaeger.address() as AddressInfo).port}`;
+      // Async spawn: the fake Jaeger answers on this process's event loop.
+      const child = spawn(join(root, 'node_modules', '.bin', 'node'), [join(root, 'tools', 'trace-tree', 'trace-tree.mjs'), traceId, '--jaeger', url]);
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(status).toBe(0);
+      expect(requested).toEqual([`/api/traces/${traceId}`]);
+      expect(stdout.trimEnd().split('\n')).toEqual([
+        `trace ${traceId}: 2 spans, 2 services`,
+        'POST /v1/orders [gateway server] +0.0ms 4.0ms',
+        '  notifications.events process [notifications consumer] +0.5ms 2.0ms  messaging.rabbitmq.routing_key="orders.order.created"',
+      ]);
+    } finally {
+      await new Promise((resolve) => jaeger.close(resolve));
+    }
   });
 });
