@@ -272,6 +272,7 @@ describe('stream replay', () => {
     ]);
     expect(latestSequence).toBe(3);
     expect(await replay(userId, 3)).toEqual({ items: [], latestSequence: 3 });
+    expect(await replay(userId, 7)).toEqual({ items: [], latestSequence: 3 });
   });
 
   it('answers only the latest sequence when no sequence is given', async () => {

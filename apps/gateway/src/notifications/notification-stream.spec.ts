@@ -56,8 +56,7 @@ const range = (from: number, to: number): SequencedNotification[] => Array.from(
 const store = (latest: () => number, calls: (number | undefined)[] = []) => async (after: number | undefined): Promise<NotificationReplay> => {
   calls.push(after);
   if (after === undefined) return { items: [], latestSequence: latest() };
-  const items = range(after + 1, latest()).slice(0, REPLAY_PAGE_SIZE);
-  return { items, latestSequence: items.at(-1)?.sequence ?? after };
+  return { items: range(after + 1, latest()).slice(0, REPLAY_PAGE_SIZE), latestSequence: latest() };
 };
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -130,6 +129,13 @@ describe('NotificationStream', () => {
     release();
     await started;
     expect(response.ids).toEqual([1, 2, 3]);
+  });
+
+  it('treats a Last-Event-ID beyond the user\'s latest as the latest, so later notifications still arrive', async () => {
+    const { stream, response } = streamOf(store(() => 2));
+    await stream.start(999);
+    stream.offer(item(3));
+    expect(response.ids).toEqual([3]);
   });
 
   it('disconnects a client whose socket holds more unsent bytes than allowed', async () => {

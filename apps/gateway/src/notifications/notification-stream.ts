@@ -51,7 +51,8 @@ export class NotificationStream {
   async start(afterSequence: number | undefined): Promise<void> {
     const first = await this.options.replay(afterSequence);
     if (this.ended) return;
-    this.lastSequence = afterSequence ?? first.latestSequence;
+    // A Last-Event-ID beyond the user's latest (a stale or made-up id) would silence the stream: clamp it.
+    this.lastSequence = Math.min(afterSequence ?? first.latestSequence, first.latestSequence);
     this.openResponse();
     this.writeAll(first.items);
     if (first.items.length >= REPLAY_PAGE_SIZE) await this.catchUp();

@@ -75,18 +75,15 @@ export class NotificationsService {
   async replay(request: ReplayNotificationsRequest): Promise<NotificationReplay> {
     const em = this.em.fork();
     const userId = request.actor.userId;
-    if (request.afterSequence === undefined) {
-      const latest = await em.findOne(NotificationSequence, { userId });
-      return { items: [], latestSequence: latest?.lastSequence ?? 0 };
-    }
-    const rows = await em.find(
-      Notification,
-      { userId, sequence: { $gt: request.afterSequence } },
-      { orderBy: { sequence: 'asc' }, limit: request.limit },
-    );
+    const rows =
+      request.afterSequence === undefined
+        ? []
+        : await em.find(Notification, { userId, sequence: { $gt: request.afterSequence } }, { orderBy: { sequence: 'asc' }, limit: request.limit });
+    // Read after the rows, so it is never below the last one returned.
+    const latest = await em.findOne(NotificationSequence, { userId });
     return {
       items: rows.map((row) => ({ sequence: row.sequence, notification: toNotificationView(row) })),
-      latestSequence: rows.at(-1)?.sequence ?? request.afterSequence,
+      latestSequence: latest?.lastSequence ?? 0,
     };
   }
 

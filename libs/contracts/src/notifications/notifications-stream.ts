@@ -29,6 +29,6 @@ export interface SequencedNotification {
 export interface NotificationReplay {
   /** Ascending by sequence, at most `limit`. */
   items: SequencedNotification[];
-  /** The user's latest sequence when the replay was read (0 = none yet). */
+  /** The user's latest sequence, read after the items (0 = none yet); a client's Last-Event-ID above it is stale. */
   latestSequence: number;
 }
