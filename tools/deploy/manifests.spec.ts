@@ -267,6 +267,12 @@ describe('exposure', () => {
     expect(ingress.spec.tls?.[0]?.hosts).toEqual([ingress.spec.rules[0].host]);
     expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'gateway', port: { name: 'http' } });
   });
+
+  it.each(environments)('%s: the Ingress routes only the API and its docs, never probes or metrics', (environment) => {
+    const ingress = objectsOf(`k8s/overlays/${environment}`).find((object) => object.kind === 'Ingress');
+    const paths = ingress?.spec.rules.flatMap((rule: { http: { paths: { path: string }[] } }) => rule.http.paths.map((p) => p.path));
+    expect(paths).toEqual(['/v1', '/docs', '/docs-json']);
+  });
 });
 
 describe('configuration and secrets', () => {

@@ -34,6 +34,12 @@ describe('gateway on a real broker', () => {
     expect((await gateway().get('/readyz')).status).toBe(200);
   });
 
+  it('serves the Prometheus scrape without a token', async () => {
+    const res = await gateway().get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('http_server_request_duration_seconds');
+  });
+
   it('answers an RPC nobody replies to with 504 problem+json after RPC_TIMEOUT_MS', async () => {
     const startedAt = Date.now();
     const res = await gateway().post('/v1/auth/login').set('x-request-id', 'timeout-1').send(login);

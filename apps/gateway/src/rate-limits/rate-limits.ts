@@ -2,7 +2,7 @@ import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerStorageService, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import { isProbe } from '../access/access-policy.js';
+import { isOperationalPath } from '../access/access-policy.js';
 import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
 import type { GatewayConfig } from '../config.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
@@ -72,6 +72,6 @@ export const rateLimitOptions = (config: GatewayConfig, storage: ThrottlerStorag
   storage,
   // Broadcast event handlers run through the same global guards; only HTTP requests are limited,
   // and never the orchestrator's probes.
-  skipIf: (context) => context.getType() !== 'http' || isProbe(context),
+  skipIf: (context) => context.getType() !== 'http' || isOperationalPath(context),
   errorMessage: 'Too many requests; retry after the number of seconds in Retry-After.',
 });

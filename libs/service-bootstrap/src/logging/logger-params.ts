@@ -5,6 +5,7 @@ import type { RmqContext } from '@nestjs/microservices';
 import type { Params } from 'nestjs-pino';
 import { traceLogFields } from '@plinth/telemetry';
 import type { BaseServiceConfig } from '../config/base-service.config.js';
+import { OPERATIONAL_PATHS } from '../operational-paths.js';
 
 /** Credentials never reach a log line, wherever they appear in a request, response or logged object. */
 export const REDACTED_PATHS = [
@@ -18,7 +19,6 @@ export const REDACTED_PATHS = [
 ];
 
 // Probes and scrapes hit every few seconds.
-const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** JSON lines with `service` on every record; pino-pretty (single line) when LOG_FORMAT=pretty. */
 export function buildLoggerParams(serviceName: string, config: BaseServiceConfig): Params {
@@ -30,7 +30,7 @@ export function buildLoggerParams(serviceName: string, config: BaseServiceConfig
       // Every line of a traced request names its trace and span, so logs and traces join on trace_id.
       mixin: traceLogFields,
       // Probes hit every few seconds; logging them would drown the useful lines.
-      autoLogging: { ignore: (req: IncomingMessage) => PROBES.has((req.url ?? '').split('?')[0] ?? '') },
+      autoLogging: { ignore: (req: IncomingMessage) => OPERATIONAL_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
       // The gateway's request id (pino-http reuses `req.id`, set by its request-id middleware first).
       customProps: (req: IncomingMessage & { id?: unknown }) => ({ request_id: req.id }),
       ...(config.LOG_FORMAT === 'pretty'
