@@ -5,3 +5,4 @@ export * from './database-admin.js';
 export * from './database.health-indicator.js';
 export * from './entity-manager-context.interceptor.js';
 export * from './page-cursor.js';
+export * from './keyset-page.js';

@@ -23,7 +23,7 @@ import {
   type Page,
 } from '@plinth/contracts';
 import { createEvent, Outbox } from '@plinth/messaging';
-import { decodeCursor, encodeCursor } from '@plinth/persistence';
+import { decodeCursor, toKeysetPage } from '@plinth/persistence';
 import { OrderIdempotencyKey } from './order-idempotency-key.entity.js';
 import { Order } from './order.entity.js';
 import { assertTransition } from './order-lifecycle.js';
@@ -90,12 +90,7 @@ export class OrdersService {
       where.$or = [{ createdAt: { $lt: after.createdAt } }, { id: { $lt: after.id } }];
     }
     const rows = await this.em.fork().find(Order, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toOrderView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-    };
+    return toKeysetPage(rows, limit, toOrderView);
   }
 
   /** Owner (or admin) cancels; only pending and confirmed orders can be cancelled (the lifecycle decides). */

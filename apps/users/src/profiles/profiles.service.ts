@@ -15,7 +15,7 @@ import {
   type UserRegisteredEvent,
 } from '@plinth/contracts';
 import { Inbox } from '@plinth/messaging';
-import { decodeCursor, encodeCursor } from '@plinth/persistence';
+import { decodeCursor, toKeysetPage } from '@plinth/persistence';
 import { emailPrefixPattern } from './email-prefix-pattern.js';
 import { Profile } from './profile.entity.js';
 import { toUserProfile } from './profile.mapper.js';
@@ -106,12 +106,7 @@ export class ProfilesService {
       qb.andWhere('(p.created_at, p.id) < (?, ?)', [after.createdAt, after.id]);
     }
     const rows = await qb.getResult();
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(toUserProfile),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-    };
+    return toKeysetPage(rows, limit, toUserProfile);
   }
 
   private async insertIfAbsent(em: EntityManager, profile: NewProfile): Promise<void> {
