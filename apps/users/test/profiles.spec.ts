@@ -10,10 +10,11 @@ import {
   type UserProfile,
 } from '@plinth/contracts';
 import { ATTEMPTS_HEADER, ERROR_HEADER } from '@plinth/messaging';
+import { waitUntil } from '@plinth/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_FROM_REGISTRATION } from '../src/profiles/profiles.service.js';
-import { UsersTestSystem, waitUntil } from './support/users-test-system.js';
+import { UsersTestSystem } from './support/users-test-system.js';
 
 let harness: UsersTestSystem;
 

@@ -2,6 +2,8 @@ export * from './test-database.js';
 export * from './test-vhost.js';
 export * from './start-system.js';
 export * from './describe-migrations.js';
+export * from './wait-until.js';
+export * from './drain-queue.js';
 export { freePort } from './free-port.js';
 export { ServiceProcess } from './service-process.js';
 export { workspaceRoot } from './workspace-root.js';

@@ -13,7 +13,7 @@ import {
   RpcClient,
 } from '@plinth/messaging';
 import { buildOrmOptions } from '@plinth/persistence';
-import { startSystem, type RunningSystem } from '@plinth/testing';
+import { drainQueue, startSystem, waitUntil, type DrainedMessage, type RunningSystem } from '@plinth/testing';
 import { connect } from 'amqplib';
 import { usersDatabase } from '../../src/users-database.js';
 
@@ -70,16 +70,10 @@ export class UsersTestSystem {
   }
 
   /** Takes every message now in users' dead-letter queue. */
-  async drainDeadLetters(): Promise<{ body: EventEnvelope; headers: Record<string, unknown> }[]> {
+  async drainDeadLetters(): Promise<DrainedMessage<EventEnvelope>[]> {
     const connection = await connect(brokerUrlOf(this.system));
     try {
-      const channel = await connection.createChannel();
-      const drained: { body: EventEnvelope; headers: Record<string, unknown> }[] = [];
-      for (let message = await channel.get(deadLetterQueueOf('users')); message; message = await channel.get(deadLetterQueueOf('users'))) {
-        drained.push({ body: JSON.parse(message.content.toString('utf8')) as EventEnvelope, headers: message.properties.headers ?? {} });
-        channel.ack(message);
-      }
-      return drained;
+      return await drainQueue<EventEnvelope>(connection, deadLetterQueueOf('users'));
     } finally {
       await connection.close();
     }
@@ -103,12 +97,4 @@ function brokerUrlOf(system: RunningSystem): string {
   const url = system.env['RABBITMQ_URL'];
   if (!url) throw new Error('the test system has no RABBITMQ_URL');
   return url;
-}
-
-export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
