@@ -22,7 +22,8 @@ import { ATTEMPTS_HEADER, ERROR_HEADER } from '@plinth/messaging';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationConsumers } from '../src/notifications/notification-triggers.handlers.js';
-import { NotificationsTestSystem, waitUntil, type DeadLetter } from './support/notifications-test-system.js';
+import { waitUntil } from '@plinth/testing';
+import { NotificationsTestSystem, type DeadLetter } from './support/notifications-test-system.js';
 
 let harness: NotificationsTestSystem;
 

@@ -16,7 +16,7 @@ import {
   type ReplayNotificationsRequest,
 } from '@plinth/contracts';
 import { createEvent, Inbox, Outbox } from '@plinth/messaging';
-import { decodeCursor, encodeCursor } from '@plinth/persistence';
+import { decodeCursor, toKeysetPage } from '@plinth/persistence';
 import { v7 as uuidv7 } from 'uuid';
 import { EmailDelivery } from '../email/email-delivery.entity.js';
 import { EmailSender } from '../email/email-sender.js';
@@ -103,13 +103,7 @@ export class NotificationsService {
       const after = decodeCursor(request.cursor);
       qb.andWhere('(n.created_at, n.id) < (?, ?)', [after.createdAt, after.id]);
     }
-    const rows = await qb.getResult();
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(toNotificationView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-    };
+    return toKeysetPage(await qb.getResult(), limit, toNotificationView);
   }
 
   /** Idempotent; someone else's notification is indistinguishable from a missing one. */

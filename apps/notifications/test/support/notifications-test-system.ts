@@ -13,7 +13,7 @@ import {
   RpcClient,
 } from '@plinth/messaging';
 import { buildOrmOptions } from '@plinth/persistence';
-import { startSystem, type RunningSystem, type ServiceName } from '@plinth/testing';
+import { startSystem, waitUntil, type RunningSystem, type ServiceName } from '@plinth/testing';
 import { connect, type ChannelModel } from 'amqplib';
 import { notificationsDatabase } from '../../src/notifications-database.js';
 
@@ -126,10 +126,3 @@ export class NotificationsTestSystem {
   }
 }
 
-export async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
