@@ -1,0 +1,113 @@
+// What clients saw (status counts, hangs, Retry-After, throughput recovery) and what the stores hold
+// (every acknowledged order exactly once, exactly one `order.created` notification each).
+import { isSuccess } from './order-load.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A request that took longer than the gateway's RPC timeout (5 s) plus this margin counts as hung. */
+export const HANG_MS = 7_000;
+
+export function clientView(records) {
+  const byStatus = {};
+  for (const record of records) if (!isSuccess(record)) byStatus[record.status] = (byStatus[record.status] ?? 0) + 1;
+  const failures = records.filter((record) => !isSuccess(record));
+  return {
+    sent: records.length,
+    ok: records.length - failures.length,
+    byStatus,
+    hung: records.filter((record) => record.ended - record.started > HANG_MS).length,
+    maxLatencyMs: Math.max(0, ...records.map((record) => record.ended - record.started)),
+    // 503/504 must tell the client when to come back.
+    unavailableWithoutRetryAfter: failures.filter((record) => (record.status === 503 || record.status === 504) && !record.retryAfter).length,
+    failures,
+  };
+}
+
+/** Successful completions per second over [from, to). */
+function okRate(records, from, to) {
+  const count = records.filter((record) => isSuccess(record) && record.ended >= from && record.ended < to).length;
+  return (count * 1000) / Math.max(1, to - from);
+}
+
+/**
+ * ms from `returnedAt` until the first 1 s window whose 2xx rate is at least `fraction` of the rate in
+ * the baseline window; undefined if it never got there before the load stopped.
+ */
+export function throughputRecoveryMs(records, { baselineFrom, baselineTo, returnedAt, until, fraction = 0.7 }) {
+  const baseline = okRate(records, baselineFrom, baselineTo);
+  for (let start = returnedAt; start + 1000 <= until; start += 100) {
+    if (okRate(records, start, start + 1000) >= baseline * fraction) return { ms: start - returnedAt, baselinePerSecond: baseline };
+  }
+  return { ms: undefined, baselinePerSecond: baseline };
+}
+
+/**
+ * Waits (up to `timeoutMs`) until every order in the orders database has its notification and both
+ * outboxes are empty, then compares the stores with what clients were told.
+ */
+export async function verifyStores(system, records, { timeoutMs = 90_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let snapshot;
+  for (;;) {
+    snapshot = await readStores(system).catch((error) => ({ error }));
+    const settled = !snapshot.error && snapshot.ordersWithoutNotification === 0 && snapshot.unsentOutbox === 0;
+    if (settled || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  if (snapshot.error) throw snapshot.error;
+  const { orders, notificationsPerOrder } = snapshot;
+
+  const answeredIds = new Map(); // Idempotency-Key → order ids the clients were given for it
+  for (const record of records.filter(isSuccess)) {
+    const ids = answeredIds.get(record.key) ?? new Set();
+    ids.add(record.orderId);
+    answeredIds.set(record.key, ids);
+  }
+  const stored = new Map(orders.map((row) => [row.id, row.key]));
+  const acknowledged = [...answeredIds.values()].flatMap((ids) => [...ids]);
+  const lostOrders = acknowledged.filter((id) => !stored.has(id)).length;
+  const sentKeys = new Set(records.map((record) => record.key));
+  const duplicateOrders =
+    [...answeredIds.values()].reduce((sum, ids) => sum + ids.size - 1, 0) +
+    orders.filter((row) => !row.key || !sentKeys.has(row.key)).length;
+  const lostNotifications = orders.filter((row) => !notificationsPerOrder.has(row.id)).length;
+  const duplicateNotifications = [...notificationsPerOrder.values()].reduce((sum, count) => sum + count - 1, 0);
+  return {
+    storedOrders: orders.length,
+    acknowledgedOrders: acknowledged.length,
+    lostOrders,
+    duplicateOrders,
+    lostNotifications,
+    duplicateNotifications,
+    unsentOutbox: snapshot.unsentOutbox,
+    lost: lostOrders + lostNotifications,
+    duplicated: duplicateOrders + duplicateNotifications,
+  };
+}
+
+async function readStores(system) {
+  const orders = await system.query(
+    'orders',
+    'select o.id, k.key from orders o left join order_idempotency_keys k on k.order_id = o.id',
+  );
+  const notificationRows = await system.query(
+    'notifications',
+    "select data->>'orderId' as order_id, count(*)::int as count from notifications where type = 'order.created' group by 1",
+  );
+  const notificationsPerOrder = new Map(notificationRows.map((row) => [row.order_id, row.count]));
+  const [{ count: unsentOrders }] = await system.query('orders', 'select count(*)::int as count from outbox_message where sent_at is null');
+  const [{ count: unsentNotifications }] = await system.query('notifications', 'select count(*)::int as count from outbox_message where sent_at is null');
+  return {
+    orders,
+    notificationsPerOrder,
+    ordersWithoutNotification: orders.filter((row) => !notificationsPerOrder.has(row.id)).length,
+    unsentOutbox: unsentOrders + unsentNotifications,
+  };
+}
+
+/** Which of the failed requests had in fact been applied (their key is stored): a retry must replay them. */
+export async function appliedDespiteFailure(system, failures) {
+  if (failures.length === 0) return 0;
+  const rows = await system.query('orders', 'select key from order_idempotency_keys where key = any($1)', [failures.map((record) => record.key)]);
+  return rows.length;
+}
