@@ -6,3 +6,4 @@ export * from './database.health-indicator.js';
 export * from './entity-manager-context.interceptor.js';
 export * from './page-cursor.js';
 export * from './keyset-page.js';
+export * from './insert-in-one-statement.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager, RequestContext } from '@mikro-orm/core';
+import { EntityManager, RequestContext, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { CreateRequestContext } from '@mikro-orm/decorators/legacy';
 import { Injectable, type CallHandler, type ExecutionContext, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { firstValueFrom, of, defer } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DatabaseHealthIndicator,
   EntityManagerContextInterceptor,
@@ -13,6 +13,7 @@ import {
   buildOrmOptions,
   dropDatabase,
   ensureDatabaseExists,
+  insertInOneStatement,
   runMigrations,
 } from '../src/index.js';
 import { LedgerEntry } from './fixtures/ledger-entry.entity.js';
@@ -77,6 +78,50 @@ describe('PersistenceModule on a real database', () => {
     expect(stored).toMatchObject({ label: 'coffee', amountMinor: 450, metadata: { tags: ['x'] }, version: 1 });
     expect(stored.createdAt).toBeInstanceOf(Date);
     expect(stored.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');
+  });
+
+  describe('insertInOneStatement', () => {
+    const entry = (label: string, metadata: Record<string, unknown> | null = null) =>
+      Object.assign(new LedgerEntry(), { id: randomUUID(), label, amountMinor: 7, metadata });
+
+    it('writes every row with one statement, converting types as a flush would', async () => {
+      const rows = [entry("it's", { quote: 'a"b', nested: [1, { x: null }] }), entry('second'), entry('third')];
+      const em = orm.em.fork();
+      const execute = vi.spyOn(em.getConnection(), 'execute');
+      await insertInOneStatement(em, rows);
+      expect(execute).toHaveBeenCalledTimes(1);
+      execute.mockRestore();
+
+      const stored = await orm.em.fork().find(LedgerEntry, { id: rows.map((row) => row.id) }, { orderBy: { label: 'asc' } });
+      expect(stored.map(({ label, metadata, version }) => ({ label, metadata, version }))).toEqual([
+        { label: "it's", metadata: { quote: 'a"b', nested: [1, { x: null }] }, version: 1 },
+        { label: 'second', metadata: null, version: 1 },
+        { label: 'third', metadata: null, version: 1 },
+      ]);
+      expect(stored[0].createdAt.toISOString()).toBe(rows[0].createdAt.toISOString());
+    });
+
+    it('is all or nothing: a conflicting row leaves the others unwritten and raises MikroORM\'s error', async () => {
+      const existing = entry('existing');
+      await insertInOneStatement(orm.em.fork(), [existing]);
+      const fresh = entry('fresh');
+      await expect(insertInOneStatement(orm.em.fork(), [fresh, Object.assign(entry('dup'), { id: existing.id })])).rejects.toBeInstanceOf(
+        UniqueConstraintViolationException,
+      );
+      expect(await orm.em.fork().count(LedgerEntry, { id: fresh.id })).toBe(0);
+    });
+
+    it('runs inside the caller\'s transaction and rolls back with it', async () => {
+      const row = entry('rolled back');
+      await expect(
+        orm.em.fork().transactional(async (tx) => {
+          await insertInOneStatement(tx, [row]);
+          expect(await tx.count(LedgerEntry, { id: row.id })).toBe(1);
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await orm.em.fork().count(LedgerEntry, { id: row.id })).toBe(0);
+    });
   });
 
   it('refuses to use the global EntityManager outside a request context', async () => {
