@@ -222,6 +222,77 @@ describe('OutboxRelay', () => {
     expect((await rows())[0].sent_at).not.toBeNull();
   });
 
+  describe('fast path (rows handed over after commit)', () => {
+    const commitAndHandOver = async (outbox: Outbox, events: EventEnvelope[]): Promise<void> => {
+      const written = await orm.em.fork().transactional(async (em) => outbox.add(em, events));
+      outbox.notifyCommitted(written);
+    };
+    const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('publishes them at once, in order, without waiting for a poll, and marks them sent', async () => {
+      const publisher = new ScriptedPublisher();
+      const outbox = new Outbox(startRelay(publisher, { pollIntervalMs: 60_000 }));
+      await settle(); // the start-up sweep is done; the poller sleeps for a minute
+      const events = [testEvent(), testEvent(), testEvent()];
+
+      await commitAndHandOver(outbox, events.slice(0, 2));
+      await commitAndHandOver(outbox, events.slice(2));
+      await waitFor(async () => ((await rows()).every((row) => row.sent_at) ? true : undefined));
+
+      expect(publisher.publishedIds).toEqual(events.map((event) => event.id));
+      expect((await rows()).map((row) => row.attempts)).toEqual([1, 1, 1]);
+    });
+
+    it('leaves fresh rows nobody handed over to their writer until the grace has passed, then polls them', async () => {
+      const publisher = new ScriptedPublisher();
+      const outbox = new Outbox(startRelay(publisher, { pollIntervalMs: 50, handOverGraceMs: 60_000 }));
+      await settle();
+      const event = testEvent();
+      await orm.em.fork().transactional(async (em) => outbox.add(em, [event])); // committed, never handed over
+
+      await settle(300); // several polls
+      expect(publisher.calls).toEqual([]);
+
+      await orm.em.fork().execute(`update outbox_message set created_at = now() - interval '2 minutes' where id = ?`, [event.id]);
+      await waitFor(() => (publisher.calls.length ? true : undefined));
+      expect(publisher.publishedIds).toEqual([event.id]);
+    });
+
+    it('hands rows the broker refused back to the poller, which sends each exactly once when the broker is back', async () => {
+      const publisher = new ScriptedPublisher();
+      publisher.failWith = new Error('broker unavailable');
+      const outbox = new Outbox(startRelay(publisher, { pollIntervalMs: 60_000, retryDelay: { initialMs: 20, maxMs: 80 } }));
+      await settle();
+      const events = [testEvent(), testEvent()];
+
+      await commitAndHandOver(outbox, events);
+      await waitFor(async () => ((await rows()).every((row) => row.attempts >= 2) ? true : undefined));
+      expect((await rows()).map(({ sent_at, last_error }) => ({ sent_at, last_error }))).toEqual([
+        { sent_at: null, last_error: 'broker unavailable' },
+        { sent_at: null, last_error: 'broker unavailable' },
+      ]);
+
+      publisher.failWith = undefined;
+      await waitFor(async () => ((await rows()).every((row) => row.sent_at) ? true : undefined));
+      await settle(200);
+      expect(publisher.publishedIds).toEqual(events.map((event) => event.id));
+    });
+
+    it('finishes publishing and marking the rows already handed over when stopped', async () => {
+      const publisher = new ScriptedPublisher();
+      publisher.delayMs = 300;
+      const relay = startRelay(publisher, { pollIntervalMs: 60_000 });
+      await settle();
+      const event = testEvent();
+
+      await commitAndHandOver(new Outbox(relay), [event]);
+      await relay.stop();
+
+      expect(publisher.publishedIds).toEqual([event.id]);
+      expect((await rows())[0].sent_at).not.toBeNull();
+    });
+  });
+
   it('deletes sent rows older than the retention and keeps unsent and recent ones', async () => {
     const outbox = new Outbox(new OutboxRelay(orm, new ScriptedPublisher(), DEFAULT_OUTBOX_RELAY_OPTIONS));
     const [oldSent, recentSent, oldUnsent] = [testEvent(), testEvent(), testEvent()];

@@ -23,7 +23,7 @@ import {
   type Page,
 } from '@plinth/contracts';
 import { createEvent, Outbox } from '@plinth/messaging';
-import { decodeCursor, toKeysetPage } from '@plinth/persistence';
+import { decodeCursor, insertInOneStatement, toKeysetPage } from '@plinth/persistence';
 import { OrderIdempotencyKey } from './order-idempotency-key.entity.js';
 import { Order } from './order.entity.js';
 import { assertTransition } from './order-lifecycle.js';
@@ -38,8 +38,8 @@ const versionConflict = (orderId: string, details: { expectedVersion?: number; c
   new ApplicationError(ErrorCodes.ORDERS_VERSION_CONFLICT, `Order ${orderId} was modified concurrently; reload and retry`, details);
 
 /**
- * Orders use cases. Every state change and its event are flushed together (one transaction), and the
- * relay is nudged only after the commit, so an event exists if and only if its change does.
+ * Orders use cases. Every state change and its event are written together (one statement or one transaction),
+ * and handed to the relay only after the commit, so an event exists if and only if its change does.
  */
 @Injectable()
 export class OrdersService {
@@ -57,19 +57,19 @@ export class OrdersService {
       items: items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
       total: computeOrderTotal(items),
     });
-    em.persist(order);
     const spentKey = idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash: createOrderRequestHash(request) };
-    if (spentKey) em.persist(Object.assign(new OrderIdempotencyKey(), { userId: actor.userId, ...spentKey, order }));
-    this.outbox.add(em, this.orderCreatedEvent(order));
+    const keyRow = spentKey && Object.assign(new OrderIdempotencyKey(), { userId: actor.userId, ...spentKey, order });
+    const outboxRows = this.outbox.rowsFor(this.orderCreatedEvent(order));
     try {
-      // Insert first, look up only on conflict: a fresh key (the common case) costs no extra round trip,
-      // and the key's primary key lets exactly one of several concurrent first requests commit.
-      await em.flush();
+      // One statement, one round trip: the order, its key and its event are written together or not at all.
+      // Insert first, look up only on conflict: a fresh key (the common case) costs no extra round trip, and the
+      // key's primary key lets exactly one of several concurrent first requests commit.
+      await insertInOneStatement(em, keyRow ? [order, keyRow, ...outboxRows] : [order, ...outboxRows]);
     } catch (error) {
       if (!spentKey || !(error instanceof UniqueConstraintViolationException)) throw error;
       return this.replay(actor, spentKey);
     }
-    this.outbox.notifyCommitted();
+    this.outbox.notifyCommitted(outboxRows);
     return { order: toOrderView(order), replayed: false };
   }
 
@@ -120,14 +120,14 @@ export class OrdersService {
     assertTransition(from, to);
     order.status = to;
     const data: OrderStatusChangedData = { orderId: order.id, userId: order.userId, from, to, version: order.version + 1 };
-    this.outbox.add(em, createEvent(OrdersEvents.orderStatusChanged, OrderStatusChangedEvent.VERSION, data, { source: SOURCE }));
+    const outboxRows = this.outbox.add(em, createEvent(OrdersEvents.orderStatusChanged, OrderStatusChangedEvent.VERSION, data, { source: SOURCE }));
     try {
       await em.flush();
     } catch (error) {
       if (error instanceof OptimisticLockError) throw versionConflict(order.id);
       throw error;
     }
-    this.outbox.notifyCommitted();
+    this.outbox.notifyCommitted(outboxRows);
     return toOrderView(order);
   }
 

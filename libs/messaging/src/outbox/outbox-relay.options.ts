@@ -8,6 +8,11 @@ export interface OutboxRelayOptions {
   retryDelay: { initialMs: number; maxMs: number };
   /** A publish that has not been confirmed by then counts as failed (the rows stay unsent and are retried). */
   publishTimeoutMs: number;
+  /**
+   * Rows handed to the fast path are left alone by every replica's poller for this long after they were added,
+   * so that a healthy fast path is never doubled by a poll; past it, unsent rows are the poller's.
+   */
+  handOverGraceMs: number;
   /** Sent rows are kept this long (for inspection), then deleted. */
   retentionMs: number;
   /** How often sent rows past the retention are deleted. */
@@ -19,6 +24,7 @@ export const DEFAULT_OUTBOX_RELAY_OPTIONS: OutboxRelayOptions = {
   pollIntervalMs: 500,
   retryDelay: { initialMs: 100, maxMs: 5_000 },
   publishTimeoutMs: 10_000,
+  handOverGraceMs: 5_000,
   retentionMs: 24 * 60 * 60 * 1000,
   pruneIntervalMs: 10 * 60 * 1000,
 };

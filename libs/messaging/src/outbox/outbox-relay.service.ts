@@ -10,7 +10,8 @@ export interface RelayPublisher {
   publish(events: EventEnvelope[], options: { headers: Record<string, string> }): Promise<void>;
 }
 
-interface UnsentRow {
+/** An outbox row as the relay needs it: read back by the poller, or handed over by Outbox.notifyCommitted. */
+export interface UnsentRow {
   id: string;
   payload: EventEnvelope;
   headers: Record<string, string>;
@@ -22,16 +23,28 @@ interface BatchOutcome {
 }
 
 // Several replicas run this at once: SKIP LOCKED hands each row to exactly one of them, and the lock is held until
-// the row is marked sent, so no two relays ever publish the same row.
-const LOCK_UNSENT = `select "id", "payload", "headers" from "outbox_message" where "sent_at" is null
+// the row is marked sent, so no two pollers ever publish the same row. Rows younger than the hand-over grace belong
+// to the fast path of the replica that committed them, unless a sweep of everything was asked for.
+const LOCK_UNSENT = `select "id", "payload", "headers" from "outbox_message"
+  where "sent_at" is null and "created_at" < now() - make_interval(secs => ?)
+  order by "created_at", "id" limit ? for update skip locked`;
+const LOCK_UNSENT_EXCEPT = `select "id", "payload", "headers" from "outbox_message"
+  where "sent_at" is null and "created_at" < now() - make_interval(secs => ?) and "id" not in (?)
   order by "created_at", "id" limit ? for update skip locked`;
 const MARK_SENT = `update "outbox_message" set "sent_at" = now(), "attempts" = "attempts" + 1 where "id" in (?)`;
 const MARK_FAILED = `update "outbox_message" set "attempts" = "attempts" + 1, "last_error" = ? where "id" in (?)`;
 const PRUNE_SENT = `delete from "outbox_message" where "sent_at" < ?`;
 
 /**
- * Moves committed outbox rows to the broker: lock a batch, publish it with confirms, mark it sent — all in one
- * transaction, so a crash at any point leaves the rows unsent (re-published later: at-least-once, never lost).
+ * Moves committed outbox rows to the broker, two ways:
+ * - fast path: rows handed over right after their transaction committed (Outbox.notifyCommitted(rows)) are
+ *   published at once, without being read back, and then marked sent with one UPDATE per batch — one round trip
+ *   where the poller needs four (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT);
+ * - poller: locks unsent rows older than `handOverGraceMs` (a crash, a failed publish, another replica's leftovers),
+ *   publishes them with confirms and marks them sent in one transaction.
+ * Either way a crash at any point leaves rows unsent, to be published later: at-least-once, never lost. A row can
+ * be published twice only when the poller takes it while its fast path is still going past the grace (or failed
+ * to mark it sent); consumers' inboxes absorb that.
  */
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -41,6 +54,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private interruptSleep?: () => void;
   private consecutiveFailures = 0;
   private lastPruneAt = 0;
+  /** The next poll takes fresh rows too: someone woke the relay, or the fast path handed rows back. */
+  private sweepAll = true;
+  private readonly handedOver: UnsentRow[] = [];
+  private readonly fastPathIds = new Set<string>();
+  private fastPath?: Promise<void>;
 
   constructor(
     private readonly orm: MikroORM,
@@ -63,23 +81,67 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop = this.run();
   }
 
-  /** Stops polling; resolves once the batch in progress (if any) has been published and marked, or has failed. */
+  /**
+   * Stops polling; resolves once the batches in progress (poller and fast path, including rows already handed
+   * over) have been published and marked, or have failed.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.interruptSleep?.();
-    await this.loop;
+    await Promise.all([this.loop, this.fastPath]);
   }
 
-  /** Relay now instead of at the next poll; ignored while backing off from a failure. */
+  /** Relay everything unsent now instead of at the next poll; ignored while backing off from a failure. */
   wake(): void {
     this.wakeRequested = true;
+    this.sweepAll = true;
     if (this.consecutiveFailures === 0) this.interruptSleep?.();
+  }
+
+  /**
+   * Publishes rows whose transaction has just committed, in the order handed over. While the broker is failing
+   * (the poller is backing off) or after stop, they are left to the poller.
+   */
+  publishCommitted(rows: readonly UnsentRow[]): void {
+    if (!this.running || this.consecutiveFailures > 0) {
+      this.wake();
+      return;
+    }
+    for (const row of rows) {
+      this.handedOver.push(row);
+      this.fastPathIds.add(row.id);
+    }
+    this.fastPath ??= this.drainHandedOver().finally(() => (this.fastPath = undefined));
+  }
+
+  // One batch at a time: rows handed over meanwhile queue up and go out together as the next batch.
+  private async drainHandedOver(): Promise<void> {
+    while (this.handedOver.length > 0) {
+      const batch = this.handedOver.splice(0, this.options.batchSize);
+      const { sentIds, failure } = await this.publishRows(batch);
+      try {
+        if (sentIds.length > 0) await this.orm.em.fork().getConnection().execute(MARK_SENT, [sentIds], 'run');
+      } catch (error) {
+        // Published but not marked: the poller publishes them again after the grace (the inboxes absorb it).
+        this.logger.warn(`Marking fast-path outbox rows sent failed: ${describe(error)}`);
+      }
+      for (const row of batch) this.fastPathIds.delete(row.id);
+      if (failure !== undefined) {
+        this.logger.warn(`Outbox fast path could not publish; the poller takes over: ${describe(failure)}`);
+        this.wake();
+      }
+    }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       this.wakeRequested = false;
+      const sweepingAll = this.sweepAll;
       const outcome = await this.relayBatch();
+      // A full sweep ends once it found less than a batch; until then, and after a failure, it goes on.
+      if (sweepingAll && outcome.error === undefined && outcome.locked < this.options.batchSize && !this.wakeRequested) {
+        this.sweepAll = false;
+      }
       await this.pruneWhenDue();
       if (outcome.error === undefined) {
         if (this.consecutiveFailures > 0) this.logger.log(`Outbox relay recovered after ${this.consecutiveFailures} failed attempts`);
@@ -105,20 +167,33 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async publishLocked(tx: EntityManager): Promise<BatchOutcome> {
-    const rows = await tx.execute<UnsentRow[]>(LOCK_UNSENT, [this.options.batchSize]);
+    const rows = await this.lockUnsent(tx);
+    const { sentIds, unsentIds, failure } = await this.publishRows(rows);
+    await this.markSent(tx, sentIds);
+    if (failure === undefined) return { locked: rows.length };
+    await tx.execute(MARK_FAILED, [describe(failure), unsentIds]);
+    return { locked: rows.length, error: failure };
+  }
+
+  private lockUnsent(tx: EntityManager): Promise<UnsentRow[]> {
+    const graceSeconds = this.sweepAll ? 0 : this.options.handOverGraceMs / 1000;
+    const inFastPath = [...this.fastPathIds];
+    return inFastPath.length === 0
+      ? tx.execute<UnsentRow[]>(LOCK_UNSENT, [graceSeconds, this.options.batchSize])
+      : tx.execute<UnsentRow[]>(LOCK_UNSENT_EXCEPT, [graceSeconds, inFastPath, this.options.batchSize]);
+  }
+
+  private async publishRows(rows: UnsentRow[]): Promise<{ sentIds: string[]; unsentIds: string[]; failure?: unknown }> {
     const runs = runsWithEqualHeaders(rows);
     // All calls start before any is awaited: the publisher writes each to its channel synchronously, so the broker
     // still receives them in created order, and the batch costs one confirm round trip instead of one per run.
     const results = await Promise.allSettled(
       runs.map((run) => this.publishWithTimeout(run.map((row) => row.payload), run[0].headers)),
     );
-    const sentIds = runs.flatMap((run, i) => (results[i].status === 'fulfilled' ? run.map((row) => row.id) : []));
-    await this.markSent(tx, sentIds);
-    const failure = results.find((result) => result.status === 'rejected');
-    if (!failure) return { locked: rows.length };
-    const unsentIds = runs.flatMap((run, i) => (results[i].status === 'rejected' ? run.map((row) => row.id) : []));
-    await tx.execute(MARK_FAILED, [describe(failure.reason), unsentIds]);
-    return { locked: rows.length, error: failure.reason };
+    const idsWhere = (status: PromiseSettledResult<void>['status']) =>
+      runs.flatMap((run, i) => (results[i].status === status ? run.map((row) => row.id) : []));
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    return { sentIds: idsWhere('fulfilled'), unsentIds: idsWhere('rejected'), failure: failure?.reason };
   }
 
   private async markSent(tx: EntityManager, ids: string[]): Promise<void> {
