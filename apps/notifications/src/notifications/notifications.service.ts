@@ -15,8 +15,8 @@ import {
   type Page,
   type ReplayNotificationsRequest,
 } from '@plinth/contracts';
-import { createEvent, Inbox, Outbox } from '@plinth/messaging';
-import { decodeCursor, toKeysetPage } from '@plinth/persistence';
+import { createEvent, Inbox, Outbox, type OutboxMessage } from '@plinth/messaging';
+import { decodeCursor, insertInOneStatement, toKeysetPage } from '@plinth/persistence';
 import { v7 as uuidv7 } from 'uuid';
 import { EmailDelivery } from '../email/email-delivery.entity.js';
 import { EmailSender } from '../email/email-sender.js';
@@ -42,6 +42,7 @@ export class NotificationsService {
    * neither duplicates nor loses any of them.
    */
   async notify(event: EventEnvelope, consumer: string, draft: NotificationDraft): Promise<void> {
+    let outboxRows: OutboxMessage[] = [];
     const applied = await this.inbox.process(event, consumer, async (em) => {
       const createdAt = new Date();
       const notification = Object.assign(new Notification(), {
@@ -51,20 +52,20 @@ export class NotificationsService {
         read: false,
         createdAt,
       });
-      em.persist(notification);
-      if (this.email.enabled) {
-        em.persist(Object.assign(new EmailDelivery(), { notificationId: notification.id, nextAttemptAt: createdAt, createdAt }));
-      }
       const created = createEvent<NotificationCreatedData>(
         NotificationsEvents.notificationCreated,
         NotificationCreatedEvent.VERSION,
         { userId: notification.userId, sequence: notification.sequence, notification: toNotificationView(notification) },
         { source: SOURCE, correlationId: event.correlationId },
       );
-      this.outbox.add(em, created);
+      outboxRows = this.outbox.rowsFor(created);
+      const email = this.email.enabled
+        ? [Object.assign(new EmailDelivery(), { notificationId: notification.id, nextAttemptAt: createdAt, createdAt })]
+        : [];
+      await insertInOneStatement(em, [notification, ...email, ...outboxRows]);
     });
     if (!applied) return;
-    this.outbox.notifyCommitted();
+    this.outbox.notifyCommitted(outboxRows);
     this.email.wake();
   }
 
