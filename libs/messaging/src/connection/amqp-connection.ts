@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging.options.js';
 import { assertTopology } from '../topology/assert-topology.js';
 import { declareTopology } from '../topology/topology-declarations.js';
+import { coalesceSocketWrites, socketOf } from './coalesce-socket-writes.js';
 
 /** Something that keeps channels on the connection and must get them back after every reconnect. */
 export interface ConnectionParticipant {
@@ -117,6 +118,8 @@ export class AmqpConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async setUp(model: ChannelModel): Promise<void> {
+    const socket = socketOf(model);
+    if (socket) coalesceSocketWrites(socket);
     // Until recovery binds its own listeners, an 'error' without a listener would crash the process.
     model.on('error', () => undefined);
     model.on('close', () => {
