@@ -1,9 +1,11 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ApplicationError, ErrorCodes, type ErrorBody, type FieldError } from '@plinth/contracts';
 import type { ValidationError } from 'class-validator';
+import { isDependencyUnavailable } from './dependency-unavailable.js';
 import { isErrorBody } from './rpc-reply.js';
 
 export const INTERNAL_ERROR_BODY: ErrorBody = Object.freeze({ code: ErrorCodes.INTERNAL, message: 'Internal error' });
+const DEPENDENCY_UNAVAILABLE_BODY: ErrorBody = Object.freeze({ code: ErrorCodes.UNAVAILABLE, message: 'A dependency is temporarily unavailable' });
 
 /**
  * The reply body for anything a handler (or the pipes in front of it) threw. Only ApplicationError
@@ -15,7 +17,11 @@ export function toErrorBody(error: unknown): { body: ErrorBody; expected: boolea
   if (error instanceof HttpException && error.getStatus() === HttpStatus.BAD_REQUEST) {
     return { body: validationFailed(fieldErrorsOf(error.getResponse())), expected: true };
   }
-  if (isErrorBody(error)) return { body: { code: error.code, message: error.message, details: error.details }, expected: true };
+  // Not expected (the caller logs the real error), but the client learns it is temporary.
+  if (isDependencyUnavailable(error)) return { body: DEPENDENCY_UNAVAILABLE_BODY, expected: false };
+  // A plain `{ code, message }` object is a body; an Error with a string `code` is a Node or driver error
+  // (ECONNREFUSED, SQLSTATE 23505…) whose message must not reach the client.
+  if (!(error instanceof Error) && isErrorBody(error)) return { body: { code: error.code, message: error.message, details: error.details }, expected: true };
   return { body: INTERNAL_ERROR_BODY, expected: false };
 }
 
