@@ -45,11 +45,14 @@ export function throughputRecoveryMs(records, { baselineFrom, baselineTo, return
  * Waits (up to `timeoutMs`) until every order in the orders database has its notification and both
  * outboxes are empty, then compares the stores with what clients were told.
  */
-export async function verifyStores(system, records, { timeoutMs = 90_000 } = {}) {
+export async function verifyStores(system, records, { since, timeoutMs = 90_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
+  const sentKeys = new Set(records.map((record) => record.key));
   let snapshot;
   for (;;) {
-    snapshot = await readStores(system).catch((error) => ({ error }));
+    // This scenario's orders: its keys, plus anything else created since it began (an order without a key
+    // or under a key nobody sent would be a duplicate). Earlier scenarios on the same system are left out.
+    snapshot = await readStores(system, sentKeys, since).catch((error) => ({ error }));
     const settled = !snapshot.error && snapshot.ordersWithoutNotification === 0 && snapshot.unsentOutbox === 0;
     if (settled || Date.now() > deadline) break;
     await sleep(500);
@@ -66,7 +69,6 @@ export async function verifyStores(system, records, { timeoutMs = 90_000 } = {})
   const stored = new Map(orders.map((row) => [row.id, row.key]));
   const acknowledged = [...answeredIds.values()].flatMap((ids) => [...ids]);
   const lostOrders = acknowledged.filter((id) => !stored.has(id)).length;
-  const sentKeys = new Set(records.map((record) => record.key));
   const duplicateOrders =
     [...answeredIds.values()].reduce((sum, ids) => sum + ids.size - 1, 0) +
     orders.filter((row) => !row.key || !sentKeys.has(row.key)).length;
@@ -85,10 +87,12 @@ export async function verifyStores(system, records, { timeoutMs = 90_000 } = {})
   };
 }
 
-async function readStores(system) {
-  const orders = await system.query(
-    'orders',
-    'select o.id, k.key from orders o left join order_idempotency_keys k on k.order_id = o.id',
+async function readStores(system, sentKeys, since) {
+  const orders = (
+    await system.query('orders', 'select o.id, k.key from orders o left join order_idempotency_keys k on k.order_id = o.id where k.key = any($1) or o.created_at >= $2', [
+      [...sentKeys],
+      new Date(since),
+    ])
   );
   const notificationRows = await system.query(
     'notifications',

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 // Runs scenarios on as few systems as possible: one system per replica layout, scenarios in a fixed order,
 // every service checked ready again between scenarios.
 import { startChaosSystem } from './chaos-system.mjs';
@@ -76,6 +78,10 @@ async function runOne(name, { system, tokens, long, rate, progress }) {
     return { scenario: name, sent: load?.records.length ?? 0, ok: 0, byStatus: {}, lost: '?', duplicated: '?', checks: [{ name: 'scenario ran to the end', ok: false, detail: error.message }] };
   } finally {
     clearInterval(ticker);
+    if (process.env.CHAOS_LOG_DIR) {
+      mkdirSync(process.env.CHAOS_LOG_DIR, { recursive: true });
+      for (const service of system.all()) writeFileSync(join(process.env.CHAOS_LOG_DIR, `${name}-${service.name}-${service.port}.log`), service.logs());
+    }
   }
 }
 

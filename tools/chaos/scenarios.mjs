@@ -43,7 +43,7 @@ async function settle(ctx, load) {
   ctx.phase(`retrying ${view.failures.length} failed requests with their Idempotency-Keys`);
   const retries = await load.retryFailures();
   ctx.phase('verifying orders and notifications databases');
-  const stores = await verifyStores(ctx.system, [...load.records, ...retries]);
+  const stores = await verifyStores(ctx.system, [...load.records, ...retries], { since: load.startedAt });
   return { view, applied, retries, stores };
 }
 
