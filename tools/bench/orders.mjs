@@ -1,16 +1,16 @@
 // Load test of the orders path through the whole system: gateway (JWT check, validation) → RPC over
 // RabbitMQ → orders (Postgres transaction + outbox). Same scenarios, body and output fields as the
 // fixed monolith yardstick (/work/shared/bench/monolith/bench.mjs), so the two compare line by line.
+// tools/bench/bench.mjs runs it against the yardsticks in one go; this script is the Plinth side alone.
 //
 // usage: node tools/bench/orders.mjs [--url http://127.0.0.1:3000] [--start-system]
 //          [--users 50] [--connections 64] [--duration 10] [--warmup 2] [--scenarios create,list]
-import autocannon from 'autocannon';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchSystemEnv, registerUsers, runLoad, scenarios, summarizeLoad } from './lib/http-load.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,78 +28,16 @@ const connections = Number(args.connections);
 const duration = Number(args.duration);
 const warmup = Number(args.warmup);
 
-// Identical to the monolith bench's body: two items, total computed server-side.
-const orderBody = JSON.stringify({
-  currency: 'EUR',
-  items: [{ sku: 'SKU-1', quantity: 2, unitPrice: 1250 }, { sku: 'SKU-2', quantity: 1, unitPrice: 99 }],
-});
-
-const SCENARIOS = {
-  create: { method: 'POST', path: '/v1/orders', body: orderBody },
-  list: { method: 'GET', path: '/v1/orders?limit=20' },
-  // Not in the monolith: the cheapest authenticated round trip (one RPC, one primary-key read), i.e. the
-  // gateway + RPC overhead that create and list pay on top of their own work.
-  profile: { method: 'GET', path: '/v1/users/me' },
-};
+const SCENARIOS = scenarios('/v1');
 
 async function startOwnSystem() {
   // The built @plinth/testing (dist) spawns every service as its own process on throwaway DBs + vhost.
   const { startSystem } = await import('@plinth/testing');
   // Five services booting at once on two shared cores can take well over a minute.
-  return startSystem({ env: benchEnv(), readyTimeoutMs: 180_000 });
+  return startSystem({ env: benchSystemEnv(), readyTimeoutMs: 180_000 });
 }
 
-/**
- * The bench is ONE client address hammering on purpose: the gateway's per-address limits (600/min,
- * 60/min on credential routes) would turn it into a 429 benchmark. Logs at warn keep I/O out of it.
- */
-function benchEnv() {
-  return { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', AUTH_RATE_LIMIT_PER_MINUTE: '100000000' };
-}
-
-async function registerUsers(baseUrl, count) {
-  const tokens = [];
-  const registerOne = async (i) => {
-    const res = await fetch(`${baseUrl}/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `bench-${i}-${randomUUID().slice(0, 8)}@example.com`, password: 'bench password 0001', displayName: `Bench ${i}` }),
-    });
-    if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
-    tokens.push((await res.json()).accessToken);
-  };
-  // A few at a time: registration is argon2-bound by design and not what this bench measures.
-  for (let i = 0; i < count; i += 4) await Promise.all(Array.from({ length: Math.min(4, count - i) }, (_, j) => registerOne(i + j)));
-  return tokens;
-}
-
-function run(baseUrl, tokens, scenario, seconds) {
-  let next = 0;
-  const withNextToken = (request) => ({
-    ...request,
-    headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-  });
-  return autocannon({
-    url: baseUrl,
-    connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json' },
-    requests: [{ ...scenario, setupRequest: withNextToken }],
-  });
-}
-
-const summarize = (name, target, r) => ({
-  scenario: name,
-  target,
-  rps: Math.round(r.requests.average),
-  p50_ms: r.latency.p50,
-  p99_ms: r.latency.p99,
-  non2xx: r.non2xx,
-  errors: r.errors,
-  timeouts: r.timeouts,
-  statusCodes: r.statusCodeStats,
-  total: r.requests.total,
-});
+const run = (baseUrl, tokens, scenario, seconds) => runLoad({ baseUrl, tokens, scenario, seconds, connections });
 
 let system;
 // Ctrl-C must not leave five services and their databases behind.
@@ -113,7 +51,7 @@ try {
     const scenario = SCENARIOS[name];
     if (!scenario) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
     if (warmup > 0) await run(baseUrl, tokens, scenario, warmup);
-    const result = summarize(name, baseUrl, await run(baseUrl, tokens, scenario, duration));
+    const result = summarizeLoad(name, baseUrl, await run(baseUrl, tokens, scenario, duration));
     console.log(JSON.stringify(result));
     results.push(result);
   }
