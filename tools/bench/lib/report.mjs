@@ -1,0 +1,146 @@
+// Turns the raw results of a bench run into the target table of issue 8: one row per target, with
+// Plinth's figure, the yardstick's, their ratio, the target and whether it is met. Pure: no I/O.
+
+export const median = (values) => {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * Ratio of two series measured in alternating rounds: the median of the per-round ratios, so a
+ * machine that drifts between rounds (shared cores) moves both sides of each pair together.
+ */
+export function pairedRatio(plinth, yardstick) {
+  const ratios = [];
+  for (let i = 0; i < Math.min(plinth.length, yardstick.length); i++) {
+    if (Number.isFinite(plinth[i]) && Number.isFinite(yardstick[i]) && yardstick[i] > 0) ratios.push(plinth[i] / yardstick[i]);
+  }
+  return median(ratios);
+}
+
+/**
+ * Whether a figure meets its target. Targets: { atLeast } / { atMost } on the ratio column
+ * (`on: 'ratio'`) or on Plinth's own figure (`on: 'value'`); no target = reference row.
+ */
+export function verdict(row) {
+  if (!row.target) return '—';
+  const subject = row.target.on === 'ratio' ? row.ratio : row.plinth;
+  if (subject === undefined || subject === null || Number.isNaN(subject)) return 'n/a';
+  if (row.target.atLeast !== undefined) return subject >= row.target.atLeast ? 'yes' : 'NO';
+  return subject <= row.target.atMost ? 'yes' : 'NO';
+}
+
+const withThousands = (value) => String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** Renders a figure in its unit; undefined (not measured) becomes '—'. */
+export function formatValue(value, unit) {
+  if (value === undefined || value === null || Number.isNaN(value)) return '—';
+  switch (unit) {
+    case 'req/s':
+      return `${withThousands(value)} req/s`;
+    case 'ms':
+      return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+    case 's':
+      return `${value.toFixed(2)} s`;
+    case 'MB':
+      return `${value.toFixed(0)} MB`;
+    case 'x':
+      return `${value.toFixed(2)}×`;
+    default:
+      return String(value);
+  }
+}
+
+export function formatTarget(target) {
+  if (!target) return '(reference)';
+  return target.atLeast !== undefined ? `≥ ${formatValue(target.atLeast, target.unit)}` : `≤ ${formatValue(target.atMost, target.unit)}`;
+}
+
+const ratioTarget = (bound) => ({ on: 'ratio', unit: 'x', ...bound });
+const valueTarget = (unit, bound) => ({ on: 'value', unit, ...bound });
+
+const failuresOf = (run) => (run.non2xx ?? 0) + (run.errors ?? 0) + (run.timeouts ?? 0);
+const sum = (values) => values.reduce((total, value) => total + value, 0);
+
+/** Rows comparing Plinth with the raw and ORM monoliths for one HTTP scenario (create or list). */
+function httpRows(name, label, results, targets) {
+  if (!results) return [];
+  const { plinth, raw, orm } = results;
+  const rps = (runs) => runs.map((run) => run.rps);
+  const p99 = (runs) => runs.map((run) => run.p99_ms);
+  const rows = [
+    { measure: `${label} req/s vs raw-SQL monolith`, unit: 'req/s', plinth: median(rps(plinth)), yardstick: median(rps(raw)), ratio: pairedRatio(rps(plinth), rps(raw)), target: targets.rps },
+    { measure: `${label} p99 vs raw-SQL monolith`, unit: 'ms', plinth: median(p99(plinth)), yardstick: median(p99(raw)), ratio: pairedRatio(p99(plinth), p99(raw)), target: targets.p99 },
+    { measure: `${label} errors + non-2xx (all rounds)`, unit: '', plinth: sum(plinth.map(failuresOf)), yardstick: sum(raw.map(failuresOf)), target: valueTarget('', { atMost: 0 }) },
+  ];
+  if (orm?.length) {
+    rows.push({ measure: `${label} req/s vs ORM monolith`, unit: 'req/s', plinth: median(rps(plinth)), yardstick: median(rps(orm)), ratio: pairedRatio(rps(plinth), rps(orm)) });
+  }
+  return rows.map((row) => ({ group: name, ...row }));
+}
+
+/** Every row of the target table that the results have data for, in the issue's order. */
+export function buildRows(results) {
+  const rows = [
+    ...httpRows('create', 'POST /v1/orders', results.create, { rps: ratioTarget({ atLeast: 0.6 }), p99: ratioTarget({ atMost: 2 }) }),
+    ...httpRows('list', 'GET /v1/orders?limit=20', results.list, { rps: ratioTarget({ atLeast: 0.6 }) }),
+  ];
+  if (results.rpc) {
+    const { inflight, sequential } = results.rpc;
+    const pick = (runs, field) => runs.map((run) => run[field]);
+    rows.push(
+      { group: 'rpc', measure: `RPC req/s at ${inflight.inflight} in flight vs raw amqplib`, unit: 'req/s', plinth: median(pick(inflight.plinth, 'rps')), yardstick: median(pick(inflight.raw, 'rps')), ratio: pairedRatio(pick(inflight.plinth, 'rps'), pick(inflight.raw, 'rps')), target: ratioTarget({ atLeast: 0.9 }) },
+      { group: 'rpc', measure: `RPC p99 at ${inflight.inflight} in flight vs raw amqplib`, unit: 'ms', plinth: median(pick(inflight.plinth, 'p99_ms')), yardstick: median(pick(inflight.raw, 'p99_ms')), ratio: pairedRatio(pick(inflight.plinth, 'p99_ms'), pick(inflight.raw, 'p99_ms')), target: ratioTarget({ atMost: 1.2 }) },
+      { group: 'rpc', measure: 'RPC sequential p50', unit: 'ms', plinth: median(pick(sequential.plinth, 'p50_ms')), yardstick: median(pick(sequential.raw, 'p50_ms')), ratio: pairedRatio(pick(sequential.plinth, 'p50_ms'), pick(sequential.raw, 'p50_ms')), target: valueTarget('ms', { atMost: 1 }) },
+    );
+  }
+  if (results.sse) {
+    const { rate, created_to_stream: created, request_to_stream: requested, lost, failedRequests } = results.sse;
+    rows.push(
+      { group: 'sse', measure: `order created → SSE p99 at ${rate} orders/s`, unit: 'ms', plinth: created?.p99_ms ?? undefined, target: valueTarget('ms', { atMost: 50 }) },
+      { group: 'sse', measure: `request → SSE p99 at ${rate} orders/s`, unit: 'ms', plinth: requested?.p99_ms ?? undefined, target: valueTarget('ms', { atMost: 100 }) },
+      { group: 'sse', measure: 'notifications lost + failed requests', unit: '', plinth: (lost ?? 0) + (failedRequests ?? 0), target: valueTarget('', { atMost: 0 }) },
+    );
+  }
+  if (results.tracing) {
+    const on = results.tracing.on.map((run) => run.rps);
+    const off = results.tracing.off.map((run) => run.rps);
+    rows.push({ group: 'tracing', measure: 'create req/s, tracing on vs off', unit: 'req/s', plinth: median(on), yardstick: median(off), ratio: pairedRatio(on, off), target: ratioTarget({ atLeast: 0.8 }) });
+  }
+  for (const [service, figures] of Object.entries(results.footprint?.services ?? {})) {
+    rows.push(
+      { group: 'footprint', measure: `${service} idle RSS`, unit: 'MB', plinth: figures.rssMb, target: valueTarget('MB', { atMost: 150 }) },
+      { group: 'footprint', measure: `${service} start → ready`, unit: 's', plinth: figures.startToReadyMs === undefined ? undefined : figures.startToReadyMs / 1000, target: valueTarget('s', { atMost: 3 }) },
+    );
+  }
+  for (const check of results.correctness ?? []) {
+    rows.push({ group: 'correctness', measure: `${check.system}: 201 orders without exactly one notification`, unit: '', plinth: check.mismatched, yardstick: undefined, target: valueTarget('', { atMost: 0 }), note: `${check.ordersInDb} orders, ${check.acknowledged} answered 201` });
+  }
+  return rows.map((row) => ({ ...row, met: verdict(row) }));
+}
+
+const COLUMNS = ['measure', 'Plinth', 'yardstick', 'ratio', 'target', 'met?'];
+
+const cellsOf = (row) => [
+  row.measure,
+  formatValue(row.plinth, row.unit),
+  formatValue(row.yardstick, row.unit),
+  formatValue(row.ratio, 'x'),
+  formatTarget(row.target),
+  row.met,
+];
+
+/** The table as aligned plain text (terminal) or as a Markdown table (README). */
+export function formatTable(rows, { markdown = false } = {}) {
+  const lines = [COLUMNS, ...rows.map(cellsOf)];
+  if (markdown) {
+    const escape = (cell) => cell.replaceAll('|', '\\|');
+    return [lines[0], lines[0].map(() => '---'), ...lines.slice(1)].map((cells) => `| ${cells.map(escape).join(' | ')} |`).join('\n');
+  }
+  // Every symbol used (≥ ≤ × → —) is one UTF-16 unit, so length is the printed width.
+  const widths = COLUMNS.map((_, column) => Math.max(...lines.map((cells) => cells[column].length)));
+  const render = (cells) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  return [render(lines[0]), widths.map((width) => '─'.repeat(width)).join('  '), ...lines.slice(1).map(render)].join('\n');
+}

@@ -1,0 +1,122 @@
+// What the bench reads off a running system besides HTTP figures: each service's resident memory and
+// start → ready time (footprint), and whether every created order got exactly one notification.
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+
+/** pid of our child process running apps/<service>/dist/main.js (the services are our direct children). */
+export function pidOfService(service) {
+  const marker = `/apps/${service}/dist/main.js`;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may contain spaces, so split after its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(marker))) return Number(entry);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return undefined;
+}
+
+/** VmRSS of a process in MB (what the kernel counts as resident, shared pages included). */
+export function residentMb(pid) {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : undefined;
+}
+
+/**
+ * Restarts one service of a running system and times spawn → first /readyz 200, polling every 20 ms
+ * (startSystem's own wait polls every 150 ms, too coarse for a 3 s target).
+ */
+export async function timeRestart(system, service) {
+  await system.kill(service);
+  const startedAt = performance.now();
+  const restarted = system.start(service); // spawns synchronously, then waits for /readyz itself
+  let readyAt;
+  while (readyAt === undefined) {
+    try {
+      const response = await fetch(`${system.urlOf(service)}/readyz`, { signal: AbortSignal.timeout(1000) });
+      await response.arrayBuffer();
+      if (response.ok) readyAt = performance.now();
+    } catch {
+      // not listening yet
+    }
+    if (readyAt === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (performance.now() - startedAt > 180_000) break;
+  }
+  await restarted;
+  return readyAt === undefined ? undefined : readyAt - startedAt;
+}
+
+async function query(databaseUrl, text) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Compares the orders table with the order.created notifications, order by order. Pure. */
+export function compareOrdersWithNotifications(orderIds, notifiedOrderIds, acknowledged) {
+  const notifications = new Map();
+  for (const id of notifiedOrderIds) notifications.set(id, (notifications.get(id) ?? 0) + 1);
+  let withoutNotification = 0;
+  let duplicated = 0;
+  for (const id of orderIds) {
+    const count = notifications.get(id) ?? 0;
+    if (count === 0) withoutNotification++;
+    else if (count > 1) duplicated++;
+  }
+  const known = new Set(orderIds);
+  const notificationsWithoutOrder = [...notifications.keys()].filter((id) => !known.has(id)).length;
+  // An order answered 201 but missing from the table would be a lost write.
+  const lostOrders = Math.max(0, acknowledged - orderIds.length);
+  return {
+    acknowledged,
+    ordersInDb: orderIds.length,
+    notifications: notifiedOrderIds.length,
+    withoutNotification,
+    duplicated,
+    notificationsWithoutOrder,
+    lostOrders,
+    mismatched: withoutNotification + duplicated + notificationsWithoutOrder + lostOrders,
+  };
+}
+
+const ORDERS = 'SELECT id FROM orders';
+const NOTIFIED_ORDERS = "SELECT data->>'orderId' AS order_id FROM notifications WHERE type = 'order.created'";
+const countOf = async (databaseUrl, select) => Number((await query(databaseUrl, `SELECT count(*) AS n FROM (${select}) AS rows`))[0].n);
+
+/**
+ * Waits until the notifications caught up with the orders: after a load run the outbox relay and the
+ * notifications service still work off a backlog, which must neither steal CPU from the next measured
+ * run (the yardstick's) nor count as lost. Gives up after `stallMs` without progress.
+ */
+export async function waitForNotifications(system, { stallMs = 20_000, onWait = () => {} } = {}) {
+  const startedAt = performance.now();
+  const counts = async () => [await countOf(system.databaseUrlOf('orders'), ORDERS), await countOf(system.databaseUrlOf('notifications'), NOTIFIED_ORDERS)];
+  let [orders, notified] = await counts();
+  let lastProgressAt = performance.now();
+  while (notified < orders && performance.now() - lastProgressAt < stallMs) {
+    onWait(notified, orders);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const [nextOrders, nextNotified] = await counts();
+    if (nextNotified > notified) lastProgressAt = performance.now();
+    [orders, notified] = [nextOrders, nextNotified];
+  }
+  return { orders, notified, waitedMs: Math.round(performance.now() - startedAt) };
+}
+
+/** After the last order: does every order have exactly one notification, and is every 201 in the table? */
+export async function checkOrderNotifications(system, acknowledged, options) {
+  await waitForNotifications(system, options);
+  const orderIds = (await query(system.databaseUrlOf('orders'), ORDERS)).map((row) => row.id);
+  const notified = (await query(system.databaseUrlOf('notifications'), NOTIFIED_ORDERS)).map((row) => row.order_id);
+  return compareOrdersWithNotifications(orderIds, notified, acknowledged);
+}
