@@ -1,7 +1,7 @@
 // The relay's database protocol on real PostgreSQL, with a scripted publisher standing in for the broker.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventEnvelope } from '@plinth/contracts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_OUTBOX_RELAY_OPTIONS,
   Outbox,
@@ -241,6 +241,22 @@ describe('OutboxRelay', () => {
 
       expect(publisher.publishedIds).toEqual(events.map((event) => event.id));
       expect((await rows()).map((row) => row.attempts)).toEqual([1, 1, 1]);
+    });
+
+    it('marks what it published in one UPDATE per delay window, not one per commit', async () => {
+      const publisher = new ScriptedPublisher();
+      const outbox = new Outbox(startRelay(publisher, { pollIntervalMs: 60_000, markSentDelayMs: 300 }));
+      await settle();
+      const execute = vi.spyOn(orm.em.getConnection(), 'execute');
+      const events = Array.from({ length: 6 }, () => testEvent());
+
+      for (const event of events) await commitAndHandOver(outbox, [event]);
+      await waitFor(async () => ((await rows()).every((row) => row.sent_at) ? true : undefined));
+      const marks = execute.mock.calls.filter(([sql]) => String(sql).startsWith('update "outbox_message" set "sent_at"'));
+      execute.mockRestore();
+
+      expect(publisher.publishedIds).toEqual(events.map((event) => event.id));
+      expect(marks).toHaveLength(1);
     });
 
     it('leaves fresh rows nobody handed over to their writer until the grace has passed, then polls them', async () => {

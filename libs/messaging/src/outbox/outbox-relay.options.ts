@@ -13,6 +13,8 @@ export interface OutboxRelayOptions {
    * so that a healthy fast path is never doubled by a poll; past it, unsent rows are the poller's.
    */
   handOverGraceMs: number;
+  /** Rows published by the fast path are marked sent together within this delay (one UPDATE for many). */
+  markSentDelayMs: number;
   /** Sent rows are kept this long (for inspection), then deleted. */
   retentionMs: number;
   /** How often sent rows past the retention are deleted. */
@@ -25,6 +27,7 @@ export const DEFAULT_OUTBOX_RELAY_OPTIONS: OutboxRelayOptions = {
   retryDelay: { initialMs: 100, maxMs: 5_000 },
   publishTimeoutMs: 10_000,
   handOverGraceMs: 5_000,
+  markSentDelayMs: 50,
   retentionMs: 24 * 60 * 60 * 1000,
   pruneIntervalMs: 10 * 60 * 1000,
 };

@@ -57,8 +57,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** The next poll takes fresh rows too: someone woke the relay, or the fast path handed rows back. */
   private sweepAll = true;
   private readonly handedOver: UnsentRow[] = [];
+  /** Handed over and not yet marked sent: every poller query leaves these alone. */
   private readonly fastPathIds = new Set<string>();
   private fastPath?: Promise<void>;
+  private readonly publishedUnmarked: string[] = [];
+  private markTimer?: NodeJS.Timeout;
+  private marking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly orm: MikroORM,
@@ -89,6 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = false;
     this.interruptSleep?.();
     await Promise.all([this.loop, this.fastPath]);
+    await this.markPublishedNow();
   }
 
   /** Relay everything unsent now instead of at the next poll; ignored while backing off from a failure. */
@@ -118,18 +123,46 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async drainHandedOver(): Promise<void> {
     while (this.handedOver.length > 0) {
       const batch = this.handedOver.splice(0, this.options.batchSize);
-      const { sentIds, failure } = await this.publishRows(batch);
-      try {
-        if (sentIds.length > 0) await this.orm.em.fork().getConnection().execute(MARK_SENT, [sentIds], 'run');
-      } catch (error) {
-        // Published but not marked: the poller publishes them again after the grace (the inboxes absorb it).
-        this.logger.warn(`Marking fast-path outbox rows sent failed: ${describe(error)}`);
-      }
-      for (const row of batch) this.fastPathIds.delete(row.id);
+      const { sentIds, unsentIds, failure } = await this.publishRows(batch);
+      for (const id of unsentIds) this.fastPathIds.delete(id);
+      this.publishedUnmarked.push(...sentIds);
+      this.scheduleMarking();
       if (failure !== undefined) {
         this.logger.warn(`Outbox fast path could not publish; the poller takes over: ${describe(failure)}`);
         this.wake();
       }
+    }
+  }
+
+  /**
+   * Published rows are marked sent together, after at most `markSentDelayMs`: under load one UPDATE covers
+   * many events instead of one round trip each. Until then they are left out of every poll (fastPathIds).
+   */
+  private scheduleMarking(): void {
+    if (this.publishedUnmarked.length >= this.options.batchSize) {
+      void this.markPublishedNow();
+      return;
+    }
+    this.markTimer ??= setTimeout(() => void this.markPublishedNow(), this.options.markSentDelayMs);
+  }
+
+  // Serialized, so a stop waits for every UPDATE already started.
+  private markPublishedNow(): Promise<void> {
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    const ids = this.publishedUnmarked.splice(0);
+    if (ids.length > 0) this.marking = this.marking.then(() => this.markPublished(ids));
+    return this.marking;
+  }
+
+  private async markPublished(ids: string[]): Promise<void> {
+    try {
+      await this.orm.em.fork().getConnection().execute(MARK_SENT, [ids], 'run');
+    } catch (error) {
+      // Published but not marked: the poller publishes them again after the grace (the inboxes absorb it).
+      this.logger.warn(`Marking ${ids.length} published outbox rows sent failed: ${describe(error)}`);
+    } finally {
+      for (const id of ids) this.fastPathIds.delete(id);
     }
   }
 
