@@ -18,7 +18,26 @@ export const REDACTED_PATHS = [
   ),
 ];
 
-// Probes and scrapes hit every few seconds.
+/** The only request headers a log line carries: credentials cannot appear there by construction. */
+const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length'] as const;
+
+interface SerializedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  remoteAddress?: string;
+  headers?: Record<string, unknown>;
+}
+
+/**
+ * pino-http binds the serialized request to a child logger for EVERY request, redacting it eagerly even when
+ * nothing is logged; with all headers that was ~0.1 ms of the gateway's CPU per request, with these few about half.
+ */
+export function serializeRequest(req: SerializedRequest): SerializedRequest {
+  const headers: Record<string, unknown> = {};
+  for (const name of LOGGED_REQUEST_HEADERS) if (req.headers?.[name] !== undefined) headers[name] = req.headers[name];
+  return { id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers };
+}
 
 /** JSON lines with `service` on every record; pino-pretty (single line) when LOG_FORMAT=pretty. */
 export function buildLoggerParams(serviceName: string, config: BaseServiceConfig): Params {
@@ -27,6 +46,7 @@ export function buildLoggerParams(serviceName: string, config: BaseServiceConfig
       level: config.LOG_LEVEL,
       base: { service: serviceName, pid: process.pid, hostname: hostname() },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { req: serializeRequest },
       // Every line of a traced request names its trace and span, so logs and traces join on trace_id.
       mixin: traceLogFields,
       // Probes hit every few seconds; logging them would drown the useful lines.
