@@ -28,7 +28,10 @@ async function withChannel(url, use) {
     const channel = await connection.createConfirmChannel();
     // checkQueue on a missing queue closes the channel; keep the error as the caller's.
     channel.on('error', () => undefined);
-    return await use(channel);
+    const result = await use(channel);
+    // Closing the channel (and waiting for close-ok) settles its acks before the connection goes.
+    await channel.close();
+    return result;
   } finally {
     await connection.close().catch(() => undefined);
   }
