@@ -151,6 +151,12 @@ async function main() {
         cleanups.push(() => monolith.stop());
         http.monoliths[mode] = monolith;
       }
+      if (wants('footprint')) {
+        // The one-process yardstick's figures next to each service's: same settle, same VmRSS.
+        await new Promise((resolve) => setTimeout(resolve, options.quick ? 3000 : 10_000));
+        const { pid, startToReadyMs } = http.monoliths.raw;
+        results.footprint.monolith = { pid, rssMb: Math.round(residentMb(pid) * 10) / 10, startToReadyMs };
+      }
     }
 
     const loadTarget = (target) =>

@@ -76,7 +76,7 @@ describe('target table', () => {
     },
     sse: { rate: 500, created_to_stream: { p99_ms: 40 }, request_to_stream: { p99_ms: 120 }, lost: 0, failedRequests: 0 },
     tracing: { on: [run(850, 100)], off: [run(1000, 90)] },
-    footprint: { services: { gateway: { rssMb: 120, startToReadyMs: 3500 } } },
+    footprint: { services: { gateway: { rssMb: 120, startToReadyMs: 3500 } }, monolith: { rssMb: 100, startToReadyMs: 1500 } },
     correctness: [{ system: 'Plinth', ...compareOrdersWithNotifications(['a', 'b'], ['a', 'b'], 2) }],
   };
   const rows = buildRows(results);
@@ -93,8 +93,8 @@ describe('target table', () => {
     expect(byMeasure('order created → SSE')).toMatchObject({ met: 'yes' });
     expect(byMeasure('request → SSE')).toMatchObject({ met: 'NO' });
     expect(byMeasure('tracing on vs off')).toMatchObject({ ratio: 0.85, met: 'yes' });
-    expect(byMeasure('gateway idle RSS')).toMatchObject({ met: 'yes' });
-    expect(byMeasure('gateway start → ready')).toMatchObject({ plinth: 3.5, met: 'NO' });
+    expect(byMeasure('gateway idle RSS')).toMatchObject({ plinth: 120, yardstick: 100, met: 'yes' });
+    expect(byMeasure('gateway start → ready')).toMatchObject({ plinth: 3.5, yardstick: 1.5, met: 'NO' });
     expect(byMeasure('without exactly one notification')).toMatchObject({ plinth: 0, met: 'yes' });
     expect(rows.some((row: { group: string }) => row.group === 'list')).toBe(false);
   });

@@ -109,10 +109,13 @@ export function buildRows(results) {
     const off = results.tracing.off.map((run) => run.rps);
     rows.push({ group: 'tracing', measure: 'create req/s, tracing on vs off', unit: 'req/s', plinth: median(on), yardstick: median(off), ratio: pairedRatio(on, off), target: ratioTarget({ atLeast: 0.8 }) });
   }
+  // The yardstick column shows the raw monolith (one process doing all of it), for reference only.
+  const monolith = results.footprint?.monolith;
+  const seconds = (ms) => (ms === undefined ? undefined : ms / 1000);
   for (const [service, figures] of Object.entries(results.footprint?.services ?? {})) {
     rows.push(
-      { group: 'footprint', measure: `${service} idle RSS`, unit: 'MB', plinth: figures.rssMb, target: valueTarget('MB', { atMost: 150 }) },
-      { group: 'footprint', measure: `${service} start → ready`, unit: 's', plinth: figures.startToReadyMs === undefined ? undefined : figures.startToReadyMs / 1000, target: valueTarget('s', { atMost: 3 }) },
+      { group: 'footprint', measure: `${service} idle RSS`, unit: 'MB', plinth: figures.rssMb, yardstick: monolith?.rssMb, target: valueTarget('MB', { atMost: 150 }) },
+      { group: 'footprint', measure: `${service} start → ready`, unit: 's', plinth: seconds(figures.startToReadyMs), yardstick: seconds(monolith?.startToReadyMs), target: valueTarget('s', { atMost: 3 }) },
     );
   }
   for (const check of results.correctness ?? []) {

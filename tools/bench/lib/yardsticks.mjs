@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 
@@ -78,6 +79,7 @@ export async function monolithCredentials(count) {
 
 /** Starts the monolith's server.mjs (it recreates its schema) and resolves once it prints "ready". */
 export function startMonolith({ cacheDir, node, mode, databaseUrl, publicKeyPem, port }) {
+  const spawnedAt = performance.now();
   const child = spawn(node, ['server.mjs'], {
     cwd: join(cacheDir, 'monolith'),
     env: { ...process.env, NODE_OPTIONS: '', MODE: mode, DATABASE_URL: databaseUrl, JWT_PUBLIC_KEY: publicKeyPem, PORT: String(port) },
@@ -98,7 +100,7 @@ export function startMonolith({ cacheDir, node, mode, databaseUrl, publicKeyPem,
       output += chunk;
       if (/ready/.test(output)) {
         clearTimeout(timer);
-        resolve({ url: `http://127.0.0.1:${port}`, pid: child.pid, stop });
+        resolve({ url: `http://127.0.0.1:${port}`, pid: child.pid, startToReadyMs: Math.round(performance.now() - spawnedAt), stop });
       }
     });
     child.once('exit', (code) => {
