@@ -142,8 +142,9 @@ describe('distributed tracing', () => {
     expect(servicesOf(orderTrace)).toEqual(expect.arrayContaining(['gateway', 'notifications', 'orders']));
     expect(rootsOf(orderTrace)).toEqual([expect.objectContaining({ service: 'gateway', kind: SpanKind.server, name: 'POST /v1/orders' })]);
     const ordersRpc = consumerOf(orderTrace, 'orders', 'orders.rpc');
+    // The order and its outbox event are written by one statement.
     expect(childrenOf(orderTrace, ordersRpc).filter(isDbQuery).map((span) => span.attributes['db.query.text'])).toContainEqual(
-      expect.stringMatching(/^insert into "orders"/),
+      expect.stringMatching(/^with .*insert into "orders".*insert into "outbox_message"/s),
     );
     expect(parentOf(orderTrace, consumerOf(orderTrace, 'notifications', 'orders.order.created'))).toMatchObject({ service: 'orders', kind: SpanKind.producer });
     expect(order.id).toBeDefined();

@@ -1,5 +1,5 @@
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -13,7 +13,7 @@ const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * http (server and client spans, probes ignored), express (route and middleware spans), amqplib (publish and
+ * http (server and client spans, probes ignored), express (router and route handler spans), amqplib (publish and
  * process spans, W3C context in message headers) and pg. @nestjs/core's instrumentation supports Nest < 12 only;
  * the route (express) and consumer (amqplib) spans name the handler instead.
  * Traces only: exporter, protocol (http/protobuf default, http/json), batching and sampler come from the
@@ -33,7 +33,9 @@ export function startTracing(settings: TelemetrySettings): void {
         // Probes and scrapes every few seconds would bury the real traffic.
         ignoreIncomingRequestHook: (request) => PROBES.has((request.url ?? '').split('?')[0] ?? ''),
       }),
-      new ExpressInstrumentation(),
+      // A span per middleware (helmet, CORS, body parsing, logging… a dozen per request) would outnumber all
+      // other spans of a trace, and each shows nothing the server span does not.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       new AmqplibInstrumentation(),
       // Values (password and token hashes, e-mails) never reach a span: parameters are not recorded and the
       // literals MikroORM inlines are stripped. No parent, no span: the outbox relay's polling stays untraced.
