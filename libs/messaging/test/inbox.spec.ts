@@ -93,4 +93,43 @@ describe('Inbox', () => {
     expect(await inboxRows()).toEqual([{ message_id: event.id, consumer: 'notifications' }]);
     expect(await effects()).toEqual([event.id]);
   });
+
+  describe('recordOnce (a handler that is one statement)', () => {
+    const applyInOneStatement = async (event: ReturnType<typeof testEvent>, consumer: string): Promise<boolean> => {
+      const recordOnce = inbox.recordOnce(event, consumer);
+      const rows = await orm.em.fork().execute<{ event_id: string }[]>(
+        `with "recorded" as (${recordOnce.sql}) insert into applied_effect (event_id) select "message_id" from "recorded" returning event_id`,
+        recordOnce.params,
+      );
+      return rows.length === 1;
+    };
+
+    it('writes the effect the first time only', async () => {
+      const event = testEvent();
+
+      expect([await applyInOneStatement(event, 'notifications'), await applyInOneStatement(event, 'notifications')]).toEqual([true, false]);
+      expect(await effects()).toEqual([event.id]);
+      expect(await inboxRows()).toEqual([{ message_id: event.id, consumer: 'notifications' }]);
+    });
+
+    it('writes it once under concurrent duplicate deliveries, and once per consumer', async () => {
+      const event = testEvent();
+
+      const results = await Promise.all([...Array.from({ length: 4 }, () => applyInOneStatement(event, 'a')), applyInOneStatement(event, 'b')]);
+
+      expect(results.filter(Boolean)).toHaveLength(2);
+      expect(await effects()).toEqual([event.id, event.id]);
+    });
+
+    it('records nothing when the rest of the statement fails', async () => {
+      const event = testEvent();
+      const recordOnce = inbox.recordOnce(event, 'notifications');
+
+      await expect(
+        orm.em.fork().execute(`with "recorded" as (${recordOnce.sql}) insert into applied_effect (event_id) select null from "recorded"`, recordOnce.params),
+      ).rejects.toThrow();
+      expect(await inboxRows()).toEqual([]);
+      expect(await applyInOneStatement(event, 'notifications')).toBe(true);
+    });
+  });
 });

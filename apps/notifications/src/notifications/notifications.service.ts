@@ -16,9 +16,8 @@ import {
   type ReplayNotificationsRequest,
 } from '@plinth/contracts';
 import { createEvent, Inbox, Outbox, type OutboxMessage } from '@plinth/messaging';
-import { decodeCursor, insertInOneStatement, toKeysetPage } from '@plinth/persistence';
+import { decodeCursor, toKeysetPage } from '@plinth/persistence';
 import { v7 as uuidv7 } from 'uuid';
-import { EmailDelivery } from '../email/email-delivery.entity.js';
 import { EmailSender } from '../email/email-sender.js';
 import type { NotificationDraft } from './notification-texts.js';
 import { NotificationSequence } from './notification-sequence.entity.js';
@@ -37,36 +36,55 @@ export class NotificationsService {
   ) {}
 
   /**
-   * Stores the notification an event asks for and queues `notification.created` (and its email,
-   * when SMTP is configured) in the same transaction as the inbox record, so a redelivered event
-   * neither duplicates nor loses any of them.
+   * Stores the notification an event asks for and queues `notification.created` (and its email, when SMTP is
+   * configured) in ONE statement with the inbox record, so a redelivered event neither duplicates nor loses any of
+   * them — and it costs one database round trip instead of BEGIN, four statements and COMMIT.
    */
   async notify(event: EventEnvelope, consumer: string, draft: NotificationDraft): Promise<void> {
-    let outboxRows: OutboxMessage[] = [];
-    const applied = await this.inbox.process(event, consumer, async (em) => {
-      const createdAt = new Date();
-      const notification = Object.assign(new Notification(), {
-        ...draft,
-        id: uuidv7(),
-        sequence: await this.nextSequence(em, draft.userId),
-        read: false,
-        createdAt,
-      });
-      const created = createEvent<NotificationCreatedData>(
-        NotificationsEvents.notificationCreated,
-        NotificationCreatedEvent.VERSION,
-        { userId: notification.userId, sequence: notification.sequence, notification: toNotificationView(notification) },
-        { source: SOURCE, correlationId: event.correlationId },
-      );
-      outboxRows = this.outbox.rowsFor(created);
-      const email = this.email.enabled
-        ? [Object.assign(new EmailDelivery(), { notificationId: notification.id, nextAttemptAt: createdAt, createdAt })]
-        : [];
-      await insertInOneStatement(em, [notification, ...email, ...outboxRows]);
-    });
-    if (!applied) return;
-    this.outbox.notifyCommitted(outboxRows);
+    const notification = Object.assign(new Notification(), { ...draft, id: uuidv7(), sequence: 0, read: false, createdAt: new Date() });
+    const created = createEvent<NotificationCreatedData>(
+      NotificationsEvents.notificationCreated,
+      NotificationCreatedEvent.VERSION,
+      { userId: notification.userId, sequence: 0, notification: toNotificationView(notification) },
+      { source: SOURCE, correlationId: event.correlationId },
+    );
+    const [outboxRow] = this.outbox.rowsFor(created);
+    const sequence = await this.storeOnce(event, consumer, notification, outboxRow);
+    if (sequence === undefined) return;
+    // What the statement stored: the row's payload is `created` itself.
+    notification.sequence = sequence;
+    created.data.sequence = sequence;
+    this.outbox.notifyCommitted([outboxRow]);
     this.email.wake();
+  }
+
+  /**
+   * The stream sequence given to the notification, or undefined when this consumer had applied the event already.
+   * The user's sequence row stays locked until the statement commits, so sequence order is commit order.
+   */
+  private async storeOnce(event: EventEnvelope, consumer: string, notification: Notification, outboxRow: OutboxMessage): Promise<number | undefined> {
+    const recordOnce = this.inbox.recordOnce(event, consumer);
+    const email = this.email.enabled
+      ? `, "email" as (insert into "email_deliveries" ("notification_id", "next_attempt_at", "created_at") select ?, ?, ? from "notification")`
+      : '';
+    const rows = await this.em.fork().execute<{ sequence: number }[]>(
+      `with "recorded" as (${recordOnce.sql}),
+        "sequence" as (insert into "notification_sequences" ("user_id", "last_sequence") select ?, 1 from "recorded"
+          on conflict ("user_id") do update set "last_sequence" = "notification_sequences"."last_sequence" + 1 returning "last_sequence"),
+        "notification" as (insert into "notifications" ("id", "user_id", "sequence", "type", "title", "body", "data", "read", "created_at")
+          select ?, ?, "last_sequence", ?, ?, ?, ?::jsonb, false, ? from "sequence" returning "sequence"),
+        "event" as (insert into "outbox_message" ("id", "type", "payload", "headers", "created_at")
+          select ?, ?, jsonb_set(?::jsonb, '{data,sequence}', to_jsonb("sequence")), ?::jsonb, ? from "notification")${email}
+      select "sequence" from "notification"`,
+      [
+        ...recordOnce.params,
+        notification.userId,
+        notification.id, notification.userId, notification.type, notification.title, notification.body, JSON.stringify(notification.data), notification.createdAt,
+        outboxRow.id, outboxRow.type, JSON.stringify(outboxRow.payload), JSON.stringify(outboxRow.headers), outboxRow.createdAt,
+        ...(email ? [notification.id, notification.createdAt, notification.createdAt] : []),
+      ],
+    );
+    return rows[0]?.sequence;
   }
 
   /**
@@ -117,17 +135,5 @@ export class NotificationsService {
       await em.flush();
     }
     return toNotificationView(notification);
-  }
-
-  /** Takes the user's sequence row lock until commit: see NotificationSequence. */
-  private async nextSequence(em: EntityManager, userId: string): Promise<number> {
-    const [row] = await em.execute<{ last_sequence: number }[]>(
-      `insert into notification_sequences (user_id, last_sequence) values (?, 1)
-       on conflict (user_id) do update set last_sequence = notification_sequences.last_sequence + 1
-       returning last_sequence`,
-      [userId],
-    );
-    if (!row) throw new Error('the sequence upsert returned no row');
-    return row.last_sequence;
   }
 }

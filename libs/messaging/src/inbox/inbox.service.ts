@@ -17,6 +17,16 @@ export class Inbox {
    * Runs `work` and records the event in one transaction. Returns false without running `work` when this consumer
    * already applied the event; throws (recording nothing) when `work` throws, so a redelivery applies it.
    */
+  /**
+   * For a handler whose whole effect fits in ONE statement: a data-modifying CTE body (with its parameters) that
+   * records (event, consumer) and returns one row the first time, none for a duplicate. Select the rest of the
+   * statement from it, so a duplicate writes nothing: one statement commits atomically, which gives process()'s
+   * guarantee without its BEGIN and COMMIT round trips.
+   */
+  recordOnce(event: EventEnvelope, consumer: string): { sql: string; params: unknown[] } {
+    return { sql: `${RECORD_PROCESSED} returning "message_id"`, params: [event.id, consumer] };
+  }
+
   process(event: EventEnvelope, consumer: string, work: (em: EntityManager) => Promise<void>): Promise<boolean> {
     const em = this.orm.em.fork() as EntityManager;
     return em.transactional(async (tx) => {
