@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { USAGE, parseBenchArgs } from './lib/bench-args.mjs';
+import { gitState, staleBuilds } from './lib/build-info.mjs';
 import { benchSystemEnv, countStatus, registerUsers, runLoad, scenarios, summarizeLoad } from './lib/http-load.mjs';
 import { measureNotificationLatency, openStream } from './lib/notification-latency.mjs';
 import { Progress } from './lib/progress.mjs';
@@ -102,7 +103,11 @@ async function main() {
     at: new Date().toISOString(),
     options,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, before: machineNow() },
+    build: { ...gitState(root), staleBuilds: staleBuilds(root) },
   };
+  if (results.build.staleBuilds.length > 0) {
+    progress.note(`WARNING: dist older than src in ${results.build.staleBuilds.join(', ')}: this run measures the previous build (npx tsc -b tsconfig.json)`);
+  }
   /** 201 answers per system, to prove no acknowledged order is lost and each has its notification. */
   const acknowledged = new Map();
   const acknowledge = (system, count) => acknowledged.set(system, (acknowledged.get(system) ?? 0) + count);
@@ -288,6 +293,7 @@ async function main() {
 
   const { machine } = results;
   console.log(`\nPlinth vs yardsticks — ${machine.cpus} cores (${machine.cpuModel}), ${machine.memGb} GB, Node ${machine.node}`);
+  console.log(`code: ${results.build.commit} + ${results.build.uncommittedInAppsAndLibs ?? '?'} uncommitted file(s) in apps/ and libs/${results.build.staleBuilds.length > 0 ? `; STALE BUILD: ${results.build.staleBuilds.join(', ')}` : ''}`);
   console.log(`load average before ${machine.before.loadavg.join(' ')}, after ${machine.after.loadavg.join(' ')}; ${options.rounds} round(s) × ${options.duration}s, ${options.connections} connections${options.quick ? ' (--quick: not meaningful)' : ''}\n`);
   console.log(formatTable(results.rows));
   console.log(`\nratios: median of the per-round ratios (rounds alternate the order of Plinth and yardstick)`);
