@@ -17,7 +17,7 @@ import { benchSystemEnv, countStatus, registerUsers, runLoad, scenarios, summari
 import { measureNotificationLatency, openStream } from './lib/notification-latency.mjs';
 import { Progress } from './lib/progress.mjs';
 import { buildRows, formatTable, median } from './lib/report.mjs';
-import { checkOrderNotifications, pidOfService, residentMb, timeRestart, waitForNotifications } from './lib/system-probes.mjs';
+import { checkOrderNotifications, pidOfService, residentMemory, timeRestart, waitForNotifications } from './lib/system-probes.mjs';
 import { lastJsonLine, monolithCredentials, prepareYardsticks, runCommand, runRpcBaseline, startMonolith } from './lib/yardsticks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -129,7 +129,7 @@ async function main() {
       const services = {};
       for (const service of SERVICES) {
         const pid = pidOfService(service);
-        services[service] = { pid, rssMb: pid === undefined ? undefined : Math.round(residentMb(pid) * 10) / 10 };
+        services[service] = { pid, ...(pid === undefined ? {} : residentMemory(pid)) };
       }
       for (const service of SERVICES) {
         progress.step('footprint', `footprint: restarting ${service} alone, timing spawn → /readyz 200`);
@@ -160,7 +160,7 @@ async function main() {
         // The one-process yardstick's figures next to each service's: same settle, same VmRSS.
         await new Promise((resolve) => setTimeout(resolve, options.quick ? 3000 : 10_000));
         const { pid, startToReadyMs } = http.monoliths.raw;
-        results.footprint.monolith = { pid, rssMb: Math.round(residentMb(pid) * 10) / 10, startToReadyMs };
+        results.footprint.monolith = { pid, ...residentMemory(pid), startToReadyMs };
       }
     }
 

@@ -22,10 +22,17 @@ export function pidOfService(service) {
   return undefined;
 }
 
-/** VmRSS of a process in MB (what the kernel counts as resident, shared pages included). */
-export function residentMb(pid) {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : undefined;
+/**
+ * Resident memory of a process in MB: VmRSS (the target's figure, shared and file-backed pages included)
+ * and its anonymous (heaps) and file-backed (binary, libraries) parts, to see what a reduction must cut.
+ */
+export function residentMemory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field) => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Math.round(Number(match[1]) / 102.4) / 10 : undefined;
+  };
+  return { rssMb: mb('VmRSS'), anonMb: mb('RssAnon'), fileMb: mb('RssFile') };
 }
 
 /**
