@@ -1,5 +1,5 @@
 import { DatabaseServiceConfig, EnvNumber, loadConfig } from '@plinth/service-bootstrap';
-import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const DAY_SECONDS = 86_400;
 
@@ -12,12 +12,6 @@ export class AuthConfig extends DatabaseServiceConfig {
 
   @EnvNumber() @IsInt() @Min(300) @Max(365 * DAY_SECONDS)
   REFRESH_TOKEN_TTL_SECONDS = 30 * DAY_SECONDS;
-
-  @IsString() @IsNotEmpty()
-  JWT_ISSUER = 'plinth-auth';
-
-  @IsString() @IsNotEmpty()
-  JWT_AUDIENCE = 'plinth';
 
   /** A successor key is created once the newest key is this old (checked at start and on every key-ring reload). */
   @EnvNumber() @IsInt() @Min(1)

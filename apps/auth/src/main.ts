@@ -3,10 +3,14 @@ import { AuthAppModule } from './auth-app.module.js';
 import { authEntities } from './auth-entities.js';
 import { AuthConfig } from './config.js';
 import { authMigrations } from './migrations/auth-migrations.js';
+import { SigningKeyRing } from './signing-keys/signing-key-ring.js';
+import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 
 await bootstrapService({
   name: 'auth',
   module: AuthAppModule,
   config: AuthConfig,
   database: { entities: authEntities, migrations: authMigrations },
+  // Auth verifies callers' tokens against the keys it publishes itself, not over RPC to itself.
+  accessTokenKeys: { imports: [SigningKeysModule], inject: [SigningKeyRing], useFactory: (keyRing: SigningKeyRing) => () => keyRing.jwks() },
 });

@@ -185,9 +185,11 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
         .rejects.toMatchObject({ code: ErrorCodes.FORBIDDEN });
     });
 
-    it('rejects an admin request without an actor with COMMON.VALIDATION_FAILED', async () => {
+    it('rejects an admin request without an actor: COMMON.UNAUTHENTICATED without a token, COMMON.VALIDATION_FAILED with one', async () => {
       const target = await auth.register('no-actor');
-      await expect(send(AuthRpc.revokeUserSessions, { userId: target.user.id }))
+      await expect(send(AuthRpc.revokeUserSessions, { userId: target.user.id })).rejects.toMatchObject({ code: ErrorCodes.UNAUTHENTICATED });
+      const headers = await auth.rpc.headersFor(actorOf(await loginAsAdmin()));
+      await expect(auth.rpc.send(AuthRpc.revokeUserSessions, { userId: target.user.id }, { headers }))
         .rejects.toMatchObject({ code: ErrorCodes.VALIDATION_FAILED, details: { fieldErrors: [expect.objectContaining({ field: 'actor' })] } });
     });
 

@@ -1,7 +1,7 @@
-import { IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig, EnvNumber, EnvStringList } from '@plinth/service-bootstrap';
 
-/** The gateway's environment: the public HTTP edge and the access-token verifier. */
+/** The gateway's environment: the public HTTP edge (token verification settings are shared, in BaseServiceConfig). */
 export class GatewayConfig extends BaseServiceConfig {
   override PORT = 3000;
 
@@ -20,27 +20,9 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsString() @Matches(/^\d+(b|kb|mb)$/)
   BODY_LIMIT = '100kb';
 
-  @IsString() @MinLength(1)
-  JWT_ISSUER = 'plinth-auth';
-
-  @IsString() @MinLength(1)
-  JWT_AUDIENCE = 'plinth';
-
-  /** How long fetched signing keys are trusted before they are fetched again. */
-  @EnvNumber() @IsInt() @Min(10) @Max(86_400)
-  JWKS_CACHE_SECONDS = 300;
-
-  /** Least time between two JWKS fetches caused by tokens with an unknown `kid`. */
-  @EnvNumber() @IsInt() @Min(1) @Max(3_600)
-  JWKS_REFETCH_MIN_INTERVAL_SECONDS = 10;
-
   /** Lifetime of access tokens issued by auth: how long a revoked session id must be remembered. */
   @EnvNumber() @IsInt() @Min(60) @Max(86_400)
   ACCESS_TOKEN_TTL_SECONDS = 900;
-
-  /** Tolerated clock difference with auth when checking `exp`/`iat`. */
-  @EnvNumber() @IsInt() @Min(0) @Max(300)
-  JWT_CLOCK_TOLERANCE_SECONDS = 5;
 
   /** Requests per minute per client address, all routes. */
   @EnvNumber() @IsInt() @Min(1)

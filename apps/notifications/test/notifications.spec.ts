@@ -212,8 +212,10 @@ describe('notifications.list', () => {
 });
 
 describe('requests without an actor', () => {
-  it.each([NotificationsRpc.list, NotificationsRpc.markRead])('%s refuses them with a field error on actor', async (pattern) => {
-    const error = await rejection(send(pattern, { notificationId: randomUUID() }));
+  it.each([NotificationsRpc.list, NotificationsRpc.markRead])('%s refuses them: unauthenticated without a token, a field error on actor with one', async (pattern) => {
+    const payload = { notificationId: randomUUID() };
+    expect((await rejection(send(pattern, payload))).code).toBe(ErrorCodes.UNAUTHENTICATED);
+    const error = await rejection(harness.rpc.send(pattern, payload, { headers: await harness.rpc.headersFor(actorOf(randomUUID())) }));
     expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
     expect(error.details?.fieldErrors?.map((fieldError) => fieldError.field)).toContain('actor');
   });

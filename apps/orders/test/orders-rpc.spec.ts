@@ -147,8 +147,10 @@ describe('orders.create validation', () => {
     expect(await orderCount(actor.userId)).toBe(0);
   });
 
-  it('refuses a request without an actor', async () => {
-    expect((await rejection(send(OrdersRpc.create, body))).code).toBe(ErrorCodes.VALIDATION_FAILED);
+  it('refuses a request without an actor: unauthenticated without a token, invalid with one', async () => {
+    expect((await rejection(send(OrdersRpc.create, body))).code).toBe(ErrorCodes.UNAUTHENTICATED);
+    const withToken = harness.rpc.send(OrdersRpc.create, body, { headers: await harness.rpc.headersFor(customer()) });
+    expect((await rejection(withToken)).code).toBe(ErrorCodes.VALIDATION_FAILED);
   });
 });
 

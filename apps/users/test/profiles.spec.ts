@@ -150,8 +150,10 @@ describe('users.profile.get', () => {
 });
 
 describe('requests without an actor', () => {
-  it.each([UsersRpc.getProfile, UsersRpc.updateProfile, UsersRpc.list])('%s refuses them with a field error on actor', async (pattern) => {
-    const error = await rejection(send(pattern, { userId: randomUUID(), displayName: 'Nobody' }));
+  it.each([UsersRpc.getProfile, UsersRpc.updateProfile, UsersRpc.list])('%s refuses them: unauthenticated without a token, a field error on actor with one', async (pattern) => {
+    const payload = { userId: randomUUID(), displayName: 'Nobody' };
+    expect((await rejection(send(pattern, payload))).code).toBe(ErrorCodes.UNAUTHENTICATED);
+    const error = await rejection(harness.rpc.send(pattern, payload, { headers: await harness.rpc.headersFor(userActor(payload.userId)) }));
     expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
     expect(error.details?.fieldErrors?.map((fieldError) => fieldError.field)).toContain('actor');
   });

@@ -1,3 +1,4 @@
+export * from './common/access-token-header.js';
 export * from './common/actor.js';
 export * from './common/application-error.js';
 export * from './common/error-codes.js';

@@ -42,7 +42,9 @@ function loadValidConfig(options: BootstrapServiceOptions): BaseServiceConfig {
 }
 
 async function start(options: BootstrapServiceOptions, config: BaseServiceConfig): Promise<void> {
-  const root = ServiceRootModule.forRoot({ name: options.name, module: options.module, configClass: options.config, config, database: options.database });
+  const root = ServiceRootModule.forRoot({
+    name: options.name, module: options.module, configClass: options.config, config, database: options.database, accessTokenKeys: options.accessTokenKeys,
+  });
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false }).catch((error: unknown) =>
     failStart(options.name, error, new ConsoleLogger()),
   );

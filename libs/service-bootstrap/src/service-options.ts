@@ -1,5 +1,6 @@
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { Type } from '@nestjs/common';
+import type { AccessTokensOptions } from '@plinth/access-tokens';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { BaseServiceConfig } from './config/base-service.config.js';
 
@@ -18,6 +19,8 @@ export interface BootstrapServiceOptions {
   config: Type<BaseServiceConfig>;
   /** Omitted by the gateway, which owns no database. */
   database?: ServiceDatabase;
+  /** Where access-token verification gets auth's public keys; default: the `auth.jwks` RPC. Auth reads its own key ring. */
+  accessTokenKeys?: AccessTokensOptions['source'];
   /** The gateway adds its HTTP edge here (prefix, helmet, CORS, OpenAPI…), before listening. */
   configureHttp?: (app: NestExpressApplication) => void | Promise<void>;
 }

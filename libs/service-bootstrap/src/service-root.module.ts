@@ -3,7 +3,9 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ServiceMetrics } from '@plinth/telemetry';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { MessagingModule, OutboxInboxModule, messagingEntities, messagingMigrations } from '@plinth/messaging';
+import { AccessTokensModule, type AccessTokensOptions } from '@plinth/access-tokens';
+import { AuthRpc, type JwksResult } from '@plinth/contracts';
+import { MessagingModule, OutboxInboxModule, RpcClient, messagingEntities, messagingMigrations } from '@plinth/messaging';
 import { PersistenceModule } from '@plinth/persistence';
 import { BaseServiceConfig, type DatabaseServiceConfig } from './config/base-service.config.js';
 import { BrokerHealthIndicator } from './health/broker.health-indicator.js';
@@ -35,6 +37,27 @@ export interface ServiceRootOptions {
   configClass: Type<BaseServiceConfig>;
   config: BaseServiceConfig;
   database?: ServiceDatabase;
+  accessTokenKeys?: AccessTokensOptions['source'];
+}
+
+/** Every service but auth reads the signing keys from auth's JWKS, over RPC (cached, so not per request). */
+export const JWKS_OVER_RPC: AccessTokensOptions['source'] = {
+  inject: [RpcClient],
+  useFactory: (rpc: RpcClient) => () => rpc.send<JwksResult>(AuthRpc.jwks, {}),
+};
+
+/** Access-token verification as configured: the verifier and the guard that makes every RPC prove its caller. */
+export function accessTokensModuleFor(config: BaseServiceConfig, source: AccessTokensOptions['source'] = JWKS_OVER_RPC): DynamicModule {
+  return AccessTokensModule.forRoot({
+    verifier: {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS,
+      maxCachedTokens: config.VERIFIED_TOKEN_CACHE_SIZE,
+    },
+    jwks: { cacheSeconds: config.JWKS_CACHE_SECONDS, refetchMinIntervalSeconds: config.JWKS_REFETCH_MIN_INTERVAL_SECONDS },
+    source,
+  });
 }
 
 /** Persistence only: what `migrate` needs, without a broker connection. */
@@ -47,10 +70,10 @@ export function persistenceModuleFor(name: ServiceName, config: BaseServiceConfi
   });
 }
 
-/** The module tree every service runs: config, logger, messaging, persistence, health, then the app. */
+/** The module tree every service runs: config, logger, messaging, persistence, access tokens, health, then the app. */
 @Module({})
 export class ServiceRootModule {
-  static forRoot({ name, module, configClass, config, database }: ServiceRootOptions): DynamicModule {
+  static forRoot({ name, module, configClass, config, database, accessTokenKeys }: ServiceRootOptions): DynamicModule {
     // Half of the budget for HTTP, the rest for the broker drain and closing the pool.
     const halfShutdown = Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2);
     return {
@@ -68,6 +91,7 @@ export class ServiceRootModule {
           shutdownTimeoutMs: halfShutdown,
         }),
         ...(database ? [persistenceModuleFor(name, config, database), OutboxInboxModule] : []),
+        accessTokensModuleFor(config, accessTokenKeys),
         module,
       ],
       controllers: [HealthController, MetricsController],

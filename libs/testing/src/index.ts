@@ -9,3 +9,5 @@ export { ServiceProcess } from './service-process.js';
 export { workspaceRoot } from './workspace-root.js';
 export { testInfrastructure } from './test-infrastructure.config.js';
 export { OtlpReceiver, SpanKind, type ReceivedSpan } from './otlp/otlp-receiver.js';
+export * from './test-signing-key.js';
+export * from './caller-tokens.js';

@@ -1,3 +1,4 @@
+import { WithoutAccessToken } from '@plinth/access-tokens';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { AuthRpc, LoginRequest, RegisterRequest, SetRolesRequest, type AuthenticatedUser, type AuthResult } from '@plinth/contracts';
@@ -8,11 +9,13 @@ export class CredentialsHandlers {
   constructor(private readonly credentials: CredentialsService) {}
 
   @MessagePattern(AuthRpc.register)
+  @WithoutAccessToken()
   register(@Payload() request: RegisterRequest): Promise<AuthResult> {
     return this.credentials.register(request);
   }
 
   @MessagePattern(AuthRpc.login)
+  @WithoutAccessToken()
   login(@Payload() request: LoginRequest): Promise<AuthResult> {
     return this.credentials.login(request);
   }

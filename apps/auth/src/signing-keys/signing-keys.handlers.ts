@@ -1,3 +1,4 @@
+import { WithoutAccessToken } from '@plinth/access-tokens';
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { AuthRpc, type JwksResult } from '@plinth/contracts';
@@ -7,7 +8,9 @@ import { SigningKeyRing } from './signing-key-ring.js';
 export class SigningKeysHandlers {
   constructor(private readonly keyRing: SigningKeyRing) {}
 
+  // Public keys, and what every verifier needs before it can check any token.
   @MessagePattern(AuthRpc.jwks)
+  @WithoutAccessToken()
   jwks(): Promise<JwksResult> {
     return this.keyRing.jwks();
   }

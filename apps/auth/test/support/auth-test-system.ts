@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { AuthEvents, AuthRpc, type AuthResult } from '@plinth/contracts';
 import { AmqpConnection, MessagingModule, RpcClient } from '@plinth/messaging';
 import { buildOrmOptions } from '@plinth/persistence';
-import { startSystem, type RunningSystem } from '@plinth/testing';
+import { actingForActors, signingKeyFromPrivateJwk, startSystem, type ActingRpc, type RunningSystem, type TestSigningKey } from '@plinth/testing';
 import { authEntities } from '../../src/auth-entities.js';
 import { authMigrations } from '../../src/migrations/auth-migrations.js';
 import { EventTap } from './event-tap.js';
@@ -15,7 +15,9 @@ export const PASSWORD = 'correct horse battery staple';
 
 /**
  * The BUILT auth app as its own process (real Postgres, real broker, own vhost), with what a test
- * needs around it: an RPC client, a tap on every auth event, and the ORM on auth's database.
+ * needs around it: an RPC client that sends like the gateway (each request with an access token of its
+ * actor, signed with auth's own key read from its database), a tap on every auth event, and the ORM
+ * on auth's database.
  */
 export class AuthTestSystem {
   private sequence = 0;
@@ -23,7 +25,7 @@ export class AuthTestSystem {
   private constructor(
     readonly system: RunningSystem,
     private readonly client: INestApplicationContext,
-    readonly rpc: RpcClient,
+    readonly rpc: ActingRpc,
     readonly events: EventTap,
     readonly orm: MikroORM,
   ) {}
@@ -42,7 +44,7 @@ export class AuthTestSystem {
       const orm = await MikroORM.init(
         buildOrmOptions({ serviceName: 'auth-test', clientUrl: system.databaseUrlOf('auth'), entities: authEntities, migrations: authMigrations }),
       );
-      return new AuthTestSystem(system, client, client.get(RpcClient), events, orm);
+      return new AuthTestSystem(system, client, actingForActors(client.get(RpcClient), await authSigningKey(orm)), events, orm);
     } catch (error) {
       await system.stop();
       throw error;
@@ -66,6 +68,14 @@ export class AuthTestSystem {
     await Promise.allSettled([this.events?.close(), this.client?.close(), this.orm?.close(true)]);
     await this.system.stop();
   }
+}
+
+/** Auth started with its keys created; any published key verifies, so the newest one will do. */
+async function authSigningKey(orm: MikroORM): Promise<TestSigningKey> {
+  const [row] = await orm.em.getConnection().execute<{ private_key: string }[]>('select private_key from signing_keys order by created_at desc limit 1');
+  if (!row) throw new Error('auth has no signing key');
+  // The test system sets no SIGNING_KEY_ENCRYPTION_KEY: keys are stored as plain JWK JSON.
+  return signingKeyFromPrivateJwk(JSON.parse(row.private_key) as Parameters<typeof signingKeyFromPrivateJwk>[0]);
 }
 
 function brokerUrlOf(system: RunningSystem): string {

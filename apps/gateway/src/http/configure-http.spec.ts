@@ -38,11 +38,11 @@ describe('x-request-id', () => {
     expect(res.body.requestId).toBe('client-id-2');
   });
 
-  it('forwards the id to services as the x-request-id AMQP header', async () => {
+  it('forwards the id and the caller\'s access token to services as AMQP headers', async () => {
     t.rpc.clearCalls();
     await http().get('/v1/users/me').set('authorization', `Bearer ${token}`).set('x-request-id', 'client-id-3').expect(200);
     const [call] = t.rpc.calls.filter((recorded) => recorded.pattern === UsersRpc.getProfile);
-    expect(call.headers).toEqual({ 'x-request-id': 'client-id-3' });
+    expect(call.headers).toEqual({ 'x-request-id': 'client-id-3', 'x-access-token': token });
   });
 
   it('replaces an invalid id with a generated one', async () => {

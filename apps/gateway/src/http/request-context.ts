@@ -2,10 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
+import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
 import { requestIdOf } from './request-id.middleware.js';
 
 interface RequestContext {
   requestId: string;
+  /** The caller's verified access token; absent on public routes. */
+  accessToken?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -15,14 +18,15 @@ export const currentRequestContext = (): RequestContext | undefined => storage.g
 
 /**
  * Runs each HTTP handler inside its request's context, so that code deep in the call (the RPC client
- * wrapper) knows the request id without it being threaded through every signature. Interceptors run
+ * wrapper) knows the request id and the caller's token without them being threaded through every signature. Interceptors run
  * after body parsing, guards and pipes, where an async context set in middleware would not survive.
  */
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const requestContext = { requestId: requestIdOf(context.switchToHttp().getRequest<Request>()) };
+    const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedCaller }>();
+    const requestContext: RequestContext = { requestId: requestIdOf(request), accessToken: request.user?.accessToken };
     return new Observable((subscriber) => storage.run(requestContext, () => next.handle().subscribe(subscriber)));
   }
 }

@@ -90,6 +90,23 @@ describe('GET /v1/notifications/stream', () => {
     expect(streams.openCount).toBe(0);
   });
 
+  it('sends the caller\'s access token with every replay, also a catch-up started later by a live event', async () => {
+    const userId = randomUUID();
+    const token = await t.token({ sub: userId });
+    const afterGap: SequencedNotification = { sequence: 3, notification: view('after a gap') };
+    const missed = [{ sequence: 2, notification: view('missed') }, afterGap];
+    t.rpc.reply(NotificationsStreamRpc.replay, (payload) =>
+      payload.afterSequence === undefined ? { items: [], latestSequence: 1 } : { items: missed, latestSequence: 3 });
+    const stream = await openStream(token);
+    await stream.until((text) => text.includes(': connected'));
+    // A gap (2 is missing) makes the stream read the store again, outside the HTTP request's context.
+    t.app.get(NotificationStreams).deliver(userId, afterGap);
+    await stream.until((text) => text.includes('id: 3'));
+    await stream.close();
+    const replays = t.rpc.calls.filter((call) => call.pattern === NotificationsStreamRpc.replay);
+    expect(replays.map((call) => call.headers?.['x-access-token'])).toEqual([token, token]);
+  });
+
   it('ends the stream with event: session-revoked when its session is revoked', async () => {
     const sid = randomUUID();
     t.rpc.reply(NotificationsStreamRpc.replay, { items: [], latestSequence: 0 });

@@ -59,7 +59,9 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
       maxBufferedBytes: this.config.SSE_MAX_BUFFERED_BYTES,
       maxPendingEvents: MAX_PENDING_EVENTS,
       replay: (after) =>
-        this.rpc.send<NotificationReplay>(NotificationsStreamRpc.replay, { actor: actorOf(caller), afterSequence: after, limit: REPLAY_PAGE_SIZE }),
+        // Later catch-ups run outside the request; once the token has expired notifications refuses
+        // them, the stream ends ('replay-failed') and the client resumes with a fresh token and Last-Event-ID.
+        this.rpc.send<NotificationReplay>(NotificationsStreamRpc.replay, { actor: actorOf(caller), afterSequence: after, limit: REPLAY_PAGE_SIZE }, caller),
       onError: (error) => this.logger.warn(`Notification stream replay failed: ${(error as Error).message}`),
     });
     // Registered before the store is read, so no notification committed in between is missed.

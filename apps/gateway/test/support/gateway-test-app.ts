@@ -1,15 +1,17 @@
 // The gateway's HTTP edge as in production (module, global pipe, configureHttp) with the two things
-// the bootstrap would provide — config and RpcClient — replaced by a fixed config and a FakeRpcClient.
+// the bootstrap would provide — config and RpcClient — replaced by a fixed config and a FakeRpcClient,
+// and the bootstrap's access-token verification reading its keys through that fake.
 import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AuthRpc } from '@plinth/contracts';
 import { RpcClient } from '@plinth/messaging';
+import { accessTokensModuleFor } from '@plinth/service-bootstrap';
 import { GatewayConfig } from '../../src/config.js';
 import { GatewayAppModule } from '../../src/gateway-app.module.js';
 import { configureHttp } from '../../src/http/configure-http.js';
 import { FakeRpcClient } from './fake-rpc-client.js';
-import { createSigningKey, jwksOf, signAccessToken, TEST_AUDIENCE, TEST_ISSUER, type TestSigningKey, type TokenOptions } from './test-signing-key.js';
+import { createSigningKey, jwksOf, signAccessToken, TEST_AUDIENCE, TEST_ISSUER, type TestSigningKey, type TokenOptions } from '@plinth/testing';
 
 export interface GatewayTestApp {
   app: NestExpressApplication;
@@ -40,7 +42,7 @@ export const createGatewayTestApp = async (options: { config?: Partial<GatewayCo
   const key = await createSigningKey();
   rpc.reply(AuthRpc.jwks, jwksOf(key));
 
-  const moduleRef = await Test.createTestingModule({ imports: [bootstrapStandIns(config, rpc), GatewayAppModule] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [bootstrapStandIns(config, rpc), accessTokensModuleFor(config), GatewayAppModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   // The same pipe @plinth/service-bootstrap installs globally.
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));

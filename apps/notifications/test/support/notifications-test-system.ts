@@ -13,7 +13,7 @@ import {
   RpcClient,
 } from '@plinth/messaging';
 import { buildOrmOptions } from '@plinth/persistence';
-import { startSystem, waitUntil, type RunningSystem, type ServiceName } from '@plinth/testing';
+import { standInForGateway, startSystem, waitUntil, type GatewayStandIn, type ActingRpc, type RunningSystem, type ServiceName } from '@plinth/testing';
 import { connect, type ChannelModel } from 'amqplib';
 import { notificationsDatabase } from '../../src/notifications-database.js';
 
@@ -34,11 +34,16 @@ export class NotificationsTestSystem {
   private constructor(
     readonly system: RunningSystem,
     private readonly client: INestApplicationContext,
-    readonly rpc: RpcClient,
+    private readonly gateway: GatewayStandIn,
     private readonly publisher: EventPublisher,
     readonly orm: MikroORM,
     private readonly broker: ChannelModel,
   ) {}
+
+  /** Sends like the gateway: each request with its actor's access token (verified against a test key published as auth's JWKS). */
+  get rpc(): ActingRpc {
+    return this.gateway.rpc;
+  }
 
   /** PREFETCH=1 makes the service handle its event queue strictly in order, so a later event proves earlier ones were handled. */
   static async start(options: { services?: ServiceName[]; notificationsEnv?: Record<string, string> } = {}): Promise<NotificationsTestSystem> {
@@ -64,7 +69,8 @@ export class NotificationsTestSystem {
         }),
       );
       const broker = await connect(url);
-      const harness = new NotificationsTestSystem(system, client, client.get(RpcClient), client.get(EventPublisher), orm, broker);
+      const gateway = await standInForGateway(url, client.get(RpcClient));
+      const harness = new NotificationsTestSystem(system, client, gateway, client.get(EventPublisher), orm, broker);
       await harness.tapCreatedEvents();
       return harness;
     } catch (error) {
@@ -107,7 +113,7 @@ export class NotificationsTestSystem {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.broker?.close(), this.client?.close(), this.orm?.close(true)]);
+    await Promise.allSettled([this.broker?.close(), this.client?.close(), this.orm?.close(true), this.gateway?.close()]);
     await this.system.stop();
   }
 

@@ -5,7 +5,7 @@ import type { EventEnvelope } from '@plinth/contracts';
 import { AmqpConnection, eventsQueueOf, MessagingModule, RpcClient } from '@plinth/messaging';
 import { connect } from 'amqplib';
 import { buildOrmOptions } from '@plinth/persistence';
-import { startSystem, type RunningSystem } from '@plinth/testing';
+import { standInForGateway, startSystem, type GatewayStandIn, type ActingRpc, type RunningSystem } from '@plinth/testing';
 import { ordersDatabase } from '../../src/orders-database.js';
 
 interface PgClient {
@@ -21,15 +21,20 @@ export interface CompetingTransaction {
 
 /**
  * The BUILT orders app as its own process (real Postgres, real broker, own vhost), plus what a test
- * needs around it: an RPC client as the gateway would use it, and the ORM on orders' database.
+ * needs around it: an RPC client as the gateway would use it (each request with its actor's access
+ * token, verified by orders against a test key published as auth's JWKS), and the ORM on orders' database.
  */
 export class OrdersTestSystem {
   private constructor(
     readonly system: RunningSystem,
     private readonly client: INestApplicationContext,
-    readonly rpc: RpcClient,
+    private readonly gateway: GatewayStandIn,
     readonly orm: MikroORM,
   ) {}
+
+  get rpc(): ActingRpc {
+    return this.gateway.rpc;
+  }
 
   static async start(): Promise<OrdersTestSystem> {
     const system = await startSystem({ services: ['orders'] });
@@ -41,7 +46,7 @@ export class OrdersTestSystem {
       const orm = await MikroORM.init(
         buildOrmOptions({ serviceName: 'orders-test', clientUrl: system.databaseUrlOf('orders'), ...ordersDatabase }),
       );
-      return new OrdersTestSystem(system, client, client.get(RpcClient), orm);
+      return new OrdersTestSystem(system, client, await standInForGateway(url, client.get(RpcClient)), orm);
     } catch (error) {
       await system.stop();
       throw error;
@@ -98,7 +103,7 @@ export class OrdersTestSystem {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.client.close(), this.orm.close(true)]);
+    await Promise.allSettled([this.client.close(), this.orm.close(true), this.gateway.close()]);
     await this.system.stop();
   }
 }

@@ -1,3 +1,4 @@
+import { WithoutAccessToken } from '@plinth/access-tokens';
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
@@ -27,7 +28,9 @@ export class ProfilesHandlers {
     await this.profiles.createFromRegistration(event);
   }
 
+  // Sent by the gateway right after registration (the same data also arrives as auth.user.registered).
   @MessagePattern(UsersRpc.ensureProfile)
+  @WithoutAccessToken()
   ensureProfile(@Payload() request: EnsureProfileRequest): Promise<UserProfile> {
     return this.profiles.ensure(request);
   }
@@ -52,7 +55,9 @@ export class ProfilesHandlers {
     return this.profiles.updatePreferences(request.actor, request.userId, request.emailNotifications);
   }
 
+  // Service-to-service: notifications' email sender asks on its own behalf, for no end user.
   @MessagePattern(UsersPreferencesRpc.recipient)
+  @WithoutAccessToken()
   recipient(@Payload() request: GetNotificationRecipientRequest): Promise<NotificationRecipient> {
     return this.profiles.recipient(request.userId);
   }

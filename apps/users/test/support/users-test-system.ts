@@ -13,7 +13,7 @@ import {
   RpcClient,
 } from '@plinth/messaging';
 import { buildOrmOptions } from '@plinth/persistence';
-import { drainQueue, startSystem, waitUntil, type DrainedMessage, type RunningSystem } from '@plinth/testing';
+import { drainQueue, standInForGateway, startSystem, waitUntil, type DrainedMessage, type GatewayStandIn, type ActingRpc, type RunningSystem } from '@plinth/testing';
 import { connect } from 'amqplib';
 import { usersDatabase } from '../../src/users-database.js';
 
@@ -26,10 +26,15 @@ export class UsersTestSystem {
   private constructor(
     readonly system: RunningSystem,
     private readonly client: INestApplicationContext,
-    readonly rpc: RpcClient,
+    private readonly gateway: GatewayStandIn,
     private readonly publisher: EventPublisher,
     readonly orm: MikroORM,
   ) {}
+
+  /** Sends like the gateway: each request with its actor's access token (users verifies it against a test key). */
+  get rpc(): ActingRpc {
+    return this.gateway.rpc;
+  }
 
   /** PREFETCH=1 makes the service handle its event queue strictly in order, so a later event proves earlier ones were handled. */
   static async start(): Promise<UsersTestSystem> {
@@ -49,7 +54,7 @@ export class UsersTestSystem {
           migrations: [...usersDatabase.migrations, ...messagingMigrations],
         }),
       );
-      return new UsersTestSystem(system, client, client.get(RpcClient), client.get(EventPublisher), orm);
+      return new UsersTestSystem(system, client, await standInForGateway(url, client.get(RpcClient)), client.get(EventPublisher), orm);
     } catch (error) {
       await system.stop();
       throw error;
@@ -88,7 +93,7 @@ export class UsersTestSystem {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.client?.close(), this.orm?.close(true)]);
+    await Promise.allSettled([this.client?.close(), this.orm?.close(true), this.gateway?.close()]);
     await this.system.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { EnvNumber, EnvNumberList } from './env-transforms.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -42,6 +42,30 @@ export class BaseServiceConfig {
 
   @EnvNumber() @IsInt({ message: '$property must be an integer (milliseconds)' }) @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  // Access tokens: auth issues them with these; the gateway and every service verify them (RPC
+  // requests made for a user carry the caller's token, see @plinth/access-tokens).
+  @IsString() @MinLength(1)
+  JWT_ISSUER = 'plinth-auth';
+
+  @IsString() @MinLength(1)
+  JWT_AUDIENCE = 'plinth';
+
+  /** Tolerated clock difference with auth when checking `exp`/`iat`. */
+  @EnvNumber() @IsInt() @Min(0) @Max(300)
+  JWT_CLOCK_TOLERANCE_SECONDS = 5;
+
+  /** How long fetched signing keys (auth's JWKS) are trusted before they are fetched again. */
+  @EnvNumber() @IsInt() @Min(10) @Max(86_400)
+  JWKS_CACHE_SECONDS = 300;
+
+  /** Least time between two JWKS fetches caused by tokens with an unknown `kid`. */
+  @EnvNumber() @IsInt() @Min(1) @Max(3_600)
+  JWKS_REFETCH_MIN_INTERVAL_SECONDS = 10;
+
+  /** Verified access tokens remembered per process, so a client's next request skips the ES256 check (0 = off). */
+  @EnvNumber() @IsInt() @Min(0) @Max(1_000_000)
+  VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 }
 
 /** A service that owns a database. Apps set their default: `DATABASE_URL = '…/plinth_orders'`. */

@@ -1,6 +1,6 @@
 // An auth-like signer for specs: an ES256 key published as a JWKS, and tokens with any claims.
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { JwksResult, PublicJwk, Role } from '@plinth/contracts';
 
 export const TEST_ISSUER = 'plinth-auth';
@@ -16,6 +16,13 @@ export const createSigningKey = async (kid: string = randomUUID()): Promise<Test
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } as PublicJwk;
   return { kid, privateKey, jwk };
+};
+
+/** One of auth's own keys (its private JWK, e.g. read from auth's database), to sign tokens auth would accept. */
+export const signingKeyFromPrivateJwk = async (privateJwk: JWK & { kid: string }): Promise<TestSigningKey> => {
+  const { kid, kty, crv, x, y } = privateJwk;
+  const privateKey = (await importJWK(privateJwk, 'ES256')) as CryptoKey;
+  return { kid, privateKey, jwk: { kid, kty, crv, x, y, alg: 'ES256', use: 'sig' } as PublicJwk };
 };
 
 export const jwksOf = (...keys: TestSigningKey[]): JwksResult => ({ keys: keys.map((key) => key.jwk) });

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { ApplicationError, AuthEvents, AuthRpc, ErrorCodes, UsersRpc, type SessionRevokedEvent, type RolesChangedEvent } from '@plinth/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
-import { createSigningKey, signAccessToken, TEST_AUDIENCE, TEST_ISSUER } from '../../test/support/test-signing-key.js';
+import { createSigningKey, signAccessToken, TEST_AUDIENCE, TEST_ISSUER } from '@plinth/testing';
 import { TokenRevocationHandlers } from './token-revocation.handlers.js';
 
 let t: GatewayTestApp;
@@ -35,7 +35,7 @@ const expectUnauthenticated = async (token: string | undefined, code: string = E
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-describe('JwtStrategy: accepted tokens', () => {
+describe('JwtAuthGuard: accepted tokens', () => {
   it('accepts a genuine token and sends exactly { userId: sub, roles } as the actor', async () => {
     const sub = randomUUID();
     const res = await getMe(await t.token({ sub, roles: ['user', 'admin'] }));
@@ -51,7 +51,7 @@ describe('JwtStrategy: accepted tokens', () => {
   });
 });
 
-describe('JwtStrategy: refused tokens (401 problem+json, no RPC to the resource)', () => {
+describe('JwtAuthGuard: refused tokens (401 problem+json, no RPC to the resource)', () => {
   it('refuses a request without a token', async () => {
     const res = await expectUnauthenticated(undefined);
     expect(res.body.detail).toMatch(/access token is required/);
@@ -120,7 +120,7 @@ describe('JwtStrategy: refused tokens (401 problem+json, no RPC to the resource)
   });
 });
 
-describe('JwtStrategy: revocations from auth events', () => {
+describe('JwtAuthGuard: revocations from auth events', () => {
   const sessionRevoked = (sessionId: string): SessionRevokedEvent => ({
     id: randomUUID(), type: AuthEvents.sessionRevoked, version: 1, occurredAt: new Date().toISOString(),
     source: 'auth', correlationId: randomUUID(), data: { sessionId, userId: randomUUID(), reason: 'logout' },
@@ -156,7 +156,7 @@ describe('JwtStrategy: revocations from auth events', () => {
   });
 });
 
-describe('JwtStrategy: key outage', () => {
+describe('JwtAuthGuard: key outage', () => {
   it('answers 503 with Retry-After (not 401) when no signing keys can be fetched', async () => {
     t.rpc.reply(AuthRpc.jwks, () => {
       throw new ApplicationError(ErrorCodes.UNAVAILABLE, 'Message broker unavailable: not connected');
