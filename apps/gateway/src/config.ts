@@ -44,6 +44,22 @@ export class GatewayConfig extends BaseServiceConfig {
   @EnvNumber() @IsInt() @Min(1) @Max(86_400)
   LOGIN_LOCKOUT_SECONDS = 900;
 
+  /** Consecutive failed logins of an account answered without delay (progressive login delay); a huge value turns it off (scans). */
+  @EnvNumber() @IsInt() @Min(0) @Max(1_000_000_000)
+  LOGIN_FREE_FAILURES = 3;
+
+  /** Enforced wait after the first failure beyond the free ones; it doubles with every further failure. */
+  @EnvNumber() @IsInt() @Min(1) @Max(3_600)
+  LOGIN_DELAY_BASE_SECONDS = 1;
+
+  /** The longest enforced wait between two login attempts of one account (at most LOGIN_LOCKOUT_SECONDS makes sense). */
+  @EnvNumber() @IsInt() @Min(1) @Max(86_400)
+  LOGIN_DELAY_MAX_SECONDS = 60;
+
+  /** An account's failed logins are forgotten this long after the last one (and at once after a successful login). */
+  @EnvNumber() @IsInt() @Min(1) @Max(86_400)
+  LOGIN_FAILURE_MEMORY_SECONDS = 900;
+
   /** redis://… : rate-limit counters shared by every replica. Unset = per-replica memory (one replica only). */
   @IsOptional() @Matches(/^rediss?:\/\/\S+$/)
   REDIS_URL?: string;

@@ -24,6 +24,7 @@ import { UsersController } from './users/users.controller.js';
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({ imports: [RateLimitsModule], inject: [GatewayConfig, RATE_LIMIT_STORAGE], useFactory: rateLimitOptions }),
+    RateLimitsModule,
     AccessModule,
     NotificationStreamModule,
   ],

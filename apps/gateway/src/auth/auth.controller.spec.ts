@@ -62,6 +62,49 @@ describe('POST /v1/auth/register', () => {
   });
 });
 
+describe('POST /v1/auth/login: progressive delay per account (LOGIN_FREE_FAILURES=3, base 1 s)', () => {
+  const wrongPassword = () =>
+    t.rpc.reply(AuthRpc.login, () => {
+      throw new ApplicationError(ErrorCodes.AUTH_INVALID_CREDENTIALS, 'Email or password is incorrect');
+    });
+  const login = (email: string) => http().post('/v1/auth/login').send({ email, password: 'a guessed password' });
+  const loginCalls = () => t.rpc.payloadsOf(AuthRpc.login).length;
+
+  it('answers 3 free failures and the 4th with 401, then 429 + Retry-After without asking auth; the wait doubles', async () => {
+    wrongPassword();
+    const email = `${randomUUID()}@example.com`;
+    for (let attempt = 0; attempt < 4; attempt++) expect((await login(email)).status).toBe(401);
+    const delayed = await login(email);
+    expect(delayed.status).toBe(429);
+    expect(delayed.headers['retry-after']).toBe('1');
+    expect(delayed.body).toMatchObject({ code: ErrorCodes.RATE_LIMITED, status: 429 });
+    expect(loginCalls()).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    expect((await login(email)).status).toBe(401);
+    expect((await login(email)).headers['retry-after']).toBe('2');
+    expect(loginCalls()).toBe(5);
+  });
+
+  it('paces each account on its own and matches emails case-insensitively', async () => {
+    wrongPassword();
+    const email = `${randomUUID()}@example.com`;
+    for (let attempt = 0; attempt < 4; attempt++) await login(email);
+    expect((await login(email.toUpperCase())).status).toBe(429);
+    expect((await login(`${randomUUID()}@example.com`)).status).toBe(401);
+  });
+
+  it('forgets the failures after a successful login', async () => {
+    const email = `${randomUUID()}@example.com`;
+    wrongPassword();
+    for (let attempt = 0; attempt < 3; attempt++) expect((await login(email)).status).toBe(401);
+    t.rpc.reply(AuthRpc.login, authResult());
+    expect((await login(email)).status).toBe(200);
+    wrongPassword();
+    for (let attempt = 0; attempt < 4; attempt++) expect((await login(email)).status).toBe(401);
+    expect((await login(email)).status).toBe(429);
+  });
+});
+
 describe('POST /v1/auth/login, refresh, logout', () => {
   it('logs in with 200 and the token pair only', async () => {
     t.rpc.reply(AuthRpc.login, authResult());

@@ -1,7 +1,10 @@
-import { Body, Controller, HttpCode, HttpStatus, Logger, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Logger, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
+  ApplicationError,
   AuthRpc,
+  ErrorCodes,
   LoginRequest,
   RefreshTokenRequest,
   RegisterRequest,
@@ -14,6 +17,7 @@ import {
 import { ServiceClient } from '../http/service-client.js';
 import { Public } from '../access/access-policy.decorators.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
+import { LoginDelays } from '../rate-limits/login-delays.js';
 import { CredentialRoute, PasswordRoute } from '../rate-limits/rate-limits.js';
 import { toTokenPair } from './token-pair.mapper.js';
 
@@ -23,7 +27,10 @@ import { toTokenPair } from './token-pair.mapper.js';
 export class AuthController {
   private readonly logger = new Logger(AuthController.name);
 
-  constructor(private readonly rpc: ServiceClient) {}
+  constructor(
+    private readonly rpc: ServiceClient,
+    private readonly loginDelays: LoginDelays,
+  ) {}
 
   @Post('register')
   @CredentialRoute()
@@ -47,9 +54,17 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange email and password for tokens' })
   @ApiOkResponse({ type: TokenPair })
   @ApiProblems(400, 401, 413, 415, 429)
-  async login(@Body() body: LoginRequest): Promise<TokenPair> {
-    const { tokens } = await this.rpc.send<AuthResult>(AuthRpc.login, { email: body.email, password: body.password });
-    return toTokenPair(tokens);
+  async login(@Body() body: LoginRequest, @Res({ passthrough: true }) response: Response): Promise<TokenPair> {
+    await this.loginDelays.beginAttempt(body.email, response);
+    let result: AuthResult;
+    try {
+      result = await this.rpc.send<AuthResult>(AuthRpc.login, { email: body.email, password: body.password });
+    } catch (error) {
+      if (error instanceof ApplicationError && error.code === ErrorCodes.AUTH_INVALID_CREDENTIALS) await this.loginDelays.failed(body.email);
+      throw error;
+    }
+    await this.loginDelays.succeeded(body.email);
+    return toTokenPair(result.tokens);
   }
 
   @Post('refresh')

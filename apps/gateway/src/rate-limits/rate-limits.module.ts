@@ -1,12 +1,23 @@
 import { Module } from '@nestjs/common';
 import { GatewayConfig } from '../config.js';
+import { LOGIN_DELAY_STORE, LoginDelays } from './login-delays.js';
+import { MemoryLoginDelayStore, type LoginDelayStore } from './login-delay.store.js';
 import { rateLimitStorage } from './rate-limits.js';
+import { RedisLoginDelayStore } from './redis-login-delay.store.js';
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
-/** Owns the rate-limit counter store as a provider, so Nest closes its Redis connection on shutdown. */
+/** Shared by every replica in Redis when REDIS_URL is set; this replica's memory otherwise (like the counters). */
+const loginDelayStore = (config: GatewayConfig): LoginDelayStore =>
+  config.REDIS_URL ? new RedisLoginDelayStore(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX) : new MemoryLoginDelayStore();
+
+/** Owns the rate-limit counter and login-delay stores as providers, so Nest closes their Redis connections on shutdown. */
 @Module({
-  providers: [{ provide: RATE_LIMIT_STORAGE, inject: [GatewayConfig], useFactory: rateLimitStorage }],
-  exports: [RATE_LIMIT_STORAGE],
+  providers: [
+    { provide: RATE_LIMIT_STORAGE, inject: [GatewayConfig], useFactory: rateLimitStorage },
+    { provide: LOGIN_DELAY_STORE, inject: [GatewayConfig], useFactory: loginDelayStore },
+    LoginDelays,
+  ],
+  exports: [RATE_LIMIT_STORAGE, LoginDelays],
 })
 export class RateLimitsModule {}

@@ -1,10 +1,11 @@
 import { SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerStorageService, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
+import type { ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { isOperationalPath } from '../access/access-policy.js';
 import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
 import type { GatewayConfig } from '../config.js';
+import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 const CREDENTIAL_ROUTE = 'plinth:credential-route';
@@ -26,11 +27,11 @@ const isPasswordRoute = (context: ExecutionContext): boolean => Reflect.getMetad
  * The account a login attempt targets, hashed (no email in the counter store). Any email counts,
  * registered or not, so a lockout reveals nothing about which accounts exist.
  */
-const attemptedAccount = (request: Record<string, unknown>): Promise<string> => {
-  const body = (request as unknown as Request).body as { email?: unknown } | undefined;
-  const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase() : '';
-  return Promise.resolve(createHash('sha256').update(email).digest('base64url'));
-};
+export const accountKeyOf = (email: unknown): string =>
+  createHash('sha256').update(typeof email === 'string' ? email.trim().toLowerCase() : '').digest('base64url');
+
+const attemptedAccount = (request: Record<string, unknown>): Promise<string> =>
+  Promise.resolve(accountKeyOf(((request as unknown as Request).body as { email?: unknown } | undefined)?.email));
 
 const callerOf = (context: ExecutionContext): AuthenticatedCaller | undefined =>
   context.switchToHttp().getRequest<Request & { user?: AuthenticatedCaller }>().user;
@@ -40,7 +41,7 @@ const isCallerWrite = (context: ExecutionContext): boolean =>
 
 /** Counters shared by every replica in Redis when REDIS_URL is set; this replica's memory otherwise. */
 export const rateLimitStorage = (config: GatewayConfig): ThrottlerStorage =>
-  config.REDIS_URL ? new RedisThrottlerStorage(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX) : new ThrottlerStorageService();
+  config.REDIS_URL ? new RedisThrottlerStorage(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX) : new MemoryThrottlerStorage();
 
 export const rateLimitOptions = (config: GatewayConfig, storage: ThrottlerStorage): ThrottlerModuleOptions => ({
   throttlers: [
