@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { connect as connectAmqp } from 'amqplib';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import request, { type Response, type Test } from 'supertest';
-import { AuthRpc, OrdersRpc, type ErrorBody, type OrderView, type TokenPair } from '@plinth/contracts';
+import { AuthRpc, NotificationsRpc, OrdersRpc, UsersRpc, type ErrorBody, type OrderView, type TokenPair } from '@plinth/contracts';
 import { freePort, ServiceProcess, workspaceRoot, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
@@ -21,7 +21,10 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ALLOWED_ORIGIN = 'https://app.example.com';
-const LIMITS = { perMinute: 300, credentialPerMinute: 40, writesPerMinute: 20, loginsPerAccount: 5, lockoutSeconds: 60, maxInFlight: 20 };
+const LIMITS = {
+  perMinute: 300, credentialPerMinute: 40, writesPerMinute: 20, loginsPerAccount: 8, lockoutSeconds: 60, maxInFlight: 20,
+  freeLoginFailures: 3, loginDelayBaseSeconds: 1, loginDelayMaxSeconds: 2,
+};
 
 const SECURITY_ENV = {
   REDIS_URL,
@@ -33,6 +36,9 @@ const SECURITY_ENV = {
   WRITE_RATE_LIMIT_PER_MINUTE: String(LIMITS.writesPerMinute),
   LOGIN_ATTEMPTS_PER_ACCOUNT: String(LIMITS.loginsPerAccount),
   LOGIN_LOCKOUT_SECONDS: String(LIMITS.lockoutSeconds),
+  LOGIN_FREE_FAILURES: String(LIMITS.freeLoginFailures),
+  LOGIN_DELAY_BASE_SECONDS: String(LIMITS.loginDelayBaseSeconds),
+  LOGIN_DELAY_MAX_SECONDS: String(LIMITS.loginDelayMaxSeconds),
   HTTP_HEADERS_TIMEOUT_MS: '2000',
   HTTP_REQUEST_TIMEOUT_MS: '5000',
   MAX_IN_FLIGHT_REQUESTS: String(LIMITS.maxInFlight),
@@ -67,6 +73,19 @@ const freshAddress = (): string => {
 const from = (req: Test, address: string): Test => req.set('x-forwarded-for', address);
 const login = (target: PlinthApi, email: string, password: string, address = freshAddress()): Test =>
   from(target.post('/v1/auth/login', { email, password }), address);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The progressive delay the gateway imposes after an account's `failures`-th consecutive failed login, in ms. */
+const loginDelayAfter = (failures: number): number => failures <= LIMITS.freeLoginFailures ? 0
+  : Math.min(LIMITS.loginDelayBaseSeconds * 2 ** (failures - LIMITS.freeLoginFailures - 1), LIMITS.loginDelayMaxSeconds) * 1000;
+/** `count` logins for one account, each after the delay the previous failures imposed, so that every one reaches auth. */
+const pacedLogins = async (email: string, password: string, count: number): Promise<Response[]> => {
+  const responses: Response[] = [];
+  for (let attempt = 1; attempt <= count; attempt++) {
+    if (attempt > 1) await sleep(loginDelayAfter(attempt - 1) + (loginDelayAfter(attempt - 1) > 0 ? 150 : 0));
+    responses.push(await login(api, email, password));
+  }
+  return responses;
+};
 
 beforeAll(async () => {
   system = await startE2eSystem({ env: SECURITY_ENV });
@@ -176,9 +195,7 @@ describe('login brute force and enumeration', () => {
 
   it('locks an account after too many logins from many addresses, even for the right password, with Retry-After', async () => {
     const victim = await api.register('victim');
-    for (let attempt = 0; attempt < LIMITS.loginsPerAccount; attempt++) {
-      expectProblem(await login(api, victim.email, `guess number ${attempt} wrong`), 401, 'AUTH.INVALID_CREDENTIALS');
-    }
+    for (const res of await pacedLogins(victim.email, 'a wrong guess', LIMITS.loginsPerAccount)) expectProblem(res, 401, 'AUTH.INVALID_CREDENTIALS');
     const locked = await login(api, victim.email, victim.password);
     expectProblem(locked, 429, 'COMMON.RATE_LIMITED');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(LIMITS.lockoutSeconds - 10);
@@ -189,13 +206,52 @@ describe('login brute force and enumeration', () => {
 
   it('locks an unknown email exactly like an existing one, so a lockout reveals nothing', async () => {
     const ghost = uniqueEmail('ghost');
-    for (let attempt = 0; attempt < LIMITS.loginsPerAccount; attempt++) expectProblem(await login(api, ghost, 'whatever it is'), 401, 'AUTH.INVALID_CREDENTIALS');
-    const lockedGhost = await login(api, ghost, 'whatever it is');
     const victim = await api.register('victim2');
-    for (let attempt = 0; attempt < LIMITS.loginsPerAccount; attempt++) await login(api, victim.email, 'whatever it is');
+    const [ghostAttempts] = await Promise.all([
+      pacedLogins(ghost, 'whatever it is', LIMITS.loginsPerAccount),
+      pacedLogins(victim.email, 'whatever it is', LIMITS.loginsPerAccount),
+    ]);
+    for (const res of ghostAttempts) expectProblem(res, 401, 'AUTH.INVALID_CREDENTIALS');
+    const lockedGhost = await login(api, ghost, 'whatever it is');
     const lockedVictim = await login(api, victim.email, 'whatever it is');
     expect(comparable(lockedGhost)).toEqual(comparable(lockedVictim));
     expect(lockedGhost.status).toBe(429);
+  });
+
+  it('slows an account down after 3 failed logins with a growing delay (429 + Retry-After), on both replicas, identically for an unknown email', async () => {
+    const victim = await api.register('paced');
+    const ghost = uniqueEmail('paced-ghost');
+    const observe = async (email: string) => {
+      const seen: [number, string, string | undefined][] = [];
+      const note = (res: Response) => seen.push([res.status, res.body.code, res.headers['retry-after']]);
+      for (let attempt = 0; attempt < LIMITS.freeLoginFailures + 1; attempt++) note(await login(api, email, 'not the password'));
+      note(await login(api, email, 'not the password'));
+      note(await login(apiB, email, 'not the password'));
+      await sleep(LIMITS.loginDelayBaseSeconds * 1000 + 150);
+      note(await login(apiB, email, 'not the password'));
+      const last = await login(api, email, 'not the password');
+      note(last);
+      return { seen, last };
+    };
+    const [forVictim, forGhost] = await Promise.all([observe(victim.email), observe(ghost)]);
+    const free: [number, string, string | undefined] = [401, 'AUTH.INVALID_CREDENTIALS', undefined];
+    expect(forVictim.seen).toEqual([
+      free, free, free, free,
+      [429, 'COMMON.RATE_LIMITED', '1'], [429, 'COMMON.RATE_LIMITED', '1'],
+      free,
+      [429, 'COMMON.RATE_LIMITED', '2'],
+    ]);
+    expect(forGhost.seen).toEqual(forVictim.seen);
+    expect(comparable(forGhost.last)).toEqual(comparable(forVictim.last));
+  });
+
+  it('forgets an account\'s failed logins after a successful one', async () => {
+    const user = await api.register('forgiven');
+    for (const res of await pacedLogins(user.email, 'not the password', LIMITS.freeLoginFailures)) expectProblem(res, 401, 'AUTH.INVALID_CREDENTIALS');
+    const ok = await login(api, user.email, user.password);
+    expectStatus(ok, 200, 'the right password');
+    remember(ok.body as TokenPair);
+    for (let attempt = 0; attempt < LIMITS.freeLoginFailures + 1; attempt++) expectProblem(await login(api, user.email, 'not the password'), 401, 'AUTH.INVALID_CREDENTIALS');
   });
 
   it('limits credential requests per client address across accounts, and the count is shared by both replicas', async () => {
@@ -288,25 +344,25 @@ describe('server timeouts and saturation', () => {
   });
 });
 
+const authKeyRows = (): { kid: string; privateJwk: JWK }[] =>
+  execFileSync('psql', [system.databaseUrlOf('auth'), '-Atc', "select kid || ' ' || private_key from signing_keys order by created_at"], { encoding: 'utf8' })
+    .trim().split('\n').map((line) => {
+      const [kid, ...rest] = line.split(' ');
+      return { kid: kid ?? '', privateJwk: JSON.parse(rest.join(' ')) as JWK };
+    });
+
+/** A token signed with auth's REAL current key but with claims of the attacker's choosing. */
+const signedWithRealKey = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> => {
+  const rows = authKeyRows();
+  const { kid, privateJwk } = rows[rows.length - 1] ?? { kid: '', privateJwk: {} };
+  const key = await importJWK(privateJwk, 'ES256');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ sub: alice.id, sid: randomUUID(), roles: ['user'], iss: 'plinth-auth', aud: 'plinth', iat: now, exp: now + 300, ...claims })
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid, ...header })
+    .sign(key);
+};
+
 describe('tokens', () => {
-  const authKeyRows = (): { kid: string; privateJwk: JWK }[] =>
-    execFileSync('psql', [system.databaseUrlOf('auth'), '-Atc', "select kid || ' ' || private_key from signing_keys order by created_at"], { encoding: 'utf8' })
-      .trim().split('\n').map((line) => {
-        const [kid, ...rest] = line.split(' ');
-        return { kid: kid ?? '', privateJwk: JSON.parse(rest.join(' ')) as JWK };
-      });
-
-  /** A token signed with auth's REAL current key but with claims of the attacker's choosing. */
-  const signedWithRealKey = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> => {
-    const rows = authKeyRows();
-    const { kid, privateJwk } = rows[rows.length - 1] ?? { kid: '', privateJwk: {} };
-    const key = await importJWK(privateJwk, 'ES256');
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ sub: alice.id, sid: randomUUID(), roles: ['user'], iss: 'plinth-auth', aud: 'plinth', iat: now, exp: now + 300, ...claims })
-      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid, ...header })
-      .sign(key);
-  };
-
   it('refuses every forged or misused access token with 401', async () => {
     const genuine = alice.tokens.accessToken;
     const { kid } = JSON.parse(Buffer.from(genuine.split('.')[0] ?? '', 'base64url').toString()) as { kid: string };
@@ -437,43 +493,130 @@ describe('object-level authorization', () => {
 
 describe('inside: messages forged straight onto RabbitMQ', () => {
   const rpcQueue = (pattern: string) => `${pattern.split('.')[0]}.rpc`;
+  type RpcReply = { ok: boolean; data?: unknown; error?: ErrorBody };
 
-  /** Speaks the transport's RPC wire format directly, as a compromised process on the broker could. */
-  const forgedRpc = async (pattern: string, payload: object): Promise<{ ok: boolean; data?: unknown; error?: ErrorBody }> => {
+  /**
+   * Speaks the transport's RPC wire format directly, with an independent amqplib client, as a process
+   * holding broker credentials could: `accessToken` goes where the gateway puts the caller's token.
+   */
+  const forgedRpc = async (pattern: string, payload: object, accessToken?: string): Promise<RpcReply> => {
     const connection = await connectAmqp(system.env.RABBITMQ_URL ?? '');
     try {
       const channel = await connection.createChannel();
       const reply = new Promise<string>((resolve) => {
         void channel.consume('amq.rabbitmq.reply-to', (message) => message && resolve(message.content.toString()), { noAck: true });
       });
-      channel.sendToQueue(rpcQueue(pattern), Buffer.from(JSON.stringify(payload)), { correlationId: randomUUID(), replyTo: 'amq.rabbitmq.reply-to', type: pattern });
-      return JSON.parse(await reply) as { ok: boolean; data?: unknown; error?: ErrorBody };
+      const headers = accessToken === undefined ? {} : { 'x-access-token': accessToken };
+      channel.sendToQueue(rpcQueue(pattern), Buffer.from(JSON.stringify(payload)), { correlationId: randomUUID(), replyTo: 'amq.rabbitmq.reply-to', type: pattern, headers });
+      return JSON.parse(await reply) as RpcReply;
     } finally {
       await connection.close();
     }
   };
 
-  it('a cancel of another user\'s order under the forger\'s own actor is refused by orders (NOT_FOUND)', async () => {
-    const reply = await forgedRpc(OrdersRpc.cancel, { actor: { userId: carol.id, roles: ['user'] }, orderId: aliceOrder.id });
+  const actorOf = (user: RegisteredUser) => ({ userId: user.id, roles: ['user'] });
+  const carolsOwnToken = () => carol.tokens.accessToken;
+
+  /** Owner-only actions on alice's things, and how to tell through the gateway that none of them happened. */
+  interface Victim {
+    order: OrderView;
+    notificationId: string;
+    displayName: string;
+  }
+  let victim: Victim;
+  const ownerOnlyActions = (actor: object): [string, string, object][] => [
+    ['cancel her order', OrdersRpc.cancel, { actor, orderId: victim.order.id }],
+    ['read her order', OrdersRpc.get, { actor, orderId: victim.order.id }],
+    ['list her orders', OrdersRpc.list, { actor, limit: 10 }],
+    ['rename her profile', UsersRpc.updateProfile, { actor, userId: alice.id, displayName: 'Owned by carol' }],
+    ['read her profile', UsersRpc.getProfile, { actor, userId: alice.id }],
+    ['mark her notification read', NotificationsRpc.markRead, { actor, notificationId: victim.notificationId }],
+    ['list her notifications', NotificationsRpc.list, { actor, limit: 10 }],
+  ];
+  const expectAliceUntouched = async () => {
+    const order = await api.get(`/v1/orders/${victim.order.id}`, alice.tokens.accessToken);
+    expect(order.body).toMatchObject({ status: 'pending', version: victim.order.version });
+    expect((await api.get('/v1/users/me', alice.tokens.accessToken)).body.displayName).toBe(victim.displayName);
+    expect((await api.listNotifications(alice.tokens.accessToken)).items.find((n) => n.id === victim.notificationId)?.read).toBe(false);
+  };
+  const expectAllRefused = async (label: string, accessToken: string | undefined, actor: object, code: string) => {
+    for (const [action, pattern, payload] of ownerOnlyActions(actor)) {
+      const reply = await forgedRpc(pattern, payload, accessToken);
+      expect([label, action, reply.ok, reply.error?.code]).toEqual([label, action, false, code]);
+      expect(reply.data).toBeUndefined();
+    }
+  };
+
+  beforeAll(async () => {
+    const order = await api.createOrder(alice.tokens.accessToken);
+    const notification = await eventually(async () => (await api.listNotifications(alice.tokens.accessToken)).items.find((n) => !n.read), {
+      description: 'an unread notification for alice',
+    });
+    victim = { order, notificationId: notification.id, displayName: (await api.get('/v1/users/me', alice.tokens.accessToken)).body.displayName };
+  });
+
+  it('(a) refuses every owner-only action for alice sent without an access token (UNAUTHENTICATED), and nothing changes', async () => {
+    await expectAllRefused('no token', undefined, actorOf(alice), 'COMMON.UNAUTHENTICATED');
+    await expectAllRefused('empty token', '', actorOf(alice), 'COMMON.UNAUTHENTICATED');
+    await expectAliceUntouched();
+  });
+
+  it('(b) refuses them with carol\'s own valid token but alice as the actor (FORBIDDEN), and nothing changes', async () => {
+    await expectAllRefused('carol\'s token, alice\'s actor', carolsOwnToken(), actorOf(alice), 'COMMON.FORBIDDEN');
+    // Nor may the actor claim roles the token does not carry: carol posing as an admin.
+    const escalated = { userId: carol.id, roles: ['user', 'admin'] };
+    const status = await forgedRpc(OrdersRpc.changeStatus, { actor: escalated, orderId: victim.order.id, status: 'confirmed' }, carolsOwnToken());
+    expect(status).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
+    const roles = await forgedRpc(AuthRpc.setRoles, { actor: escalated, userId: carol.id, roles: ['user', 'admin'] }, carolsOwnToken());
+    expect(roles).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
+    await expectAliceUntouched();
+  });
+
+  it('(c) refuses them with a token of alice that is forged, tampered, unsigned, expired or for another audience (UNAUTHENTICATED), and nothing changes', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const genuine = alice.tokens.accessToken;
+    const attacks: [string, string][] = [
+      ['signed by a foreign key under the genuine kid', await signedWithForeignKey(genuine)],
+      ['tampered payload', withEscalatedClaims(genuine)],
+      ['alg none', unsigned(genuine)],
+      ['expired (auth\'s real key)', await signedWithRealKey({ sub: alice.id, iat: now - 3_600, exp: now - 600 })],
+      ['wrong audience (auth\'s real key)', await signedWithRealKey({ sub: alice.id, aud: 'someone-else' })],
+      ['garbage', 'definitely.not.a-jwt'],
+    ];
+    for (const [attack, token] of attacks) await expectAllRefused(attack, token, actorOf(alice), 'COMMON.UNAUTHENTICATED');
+    await expectAliceUntouched();
+  });
+
+  it('the legitimate path through the gateway still works: alice reads, renames and cancels her own things', async () => {
+    expectStatus(await api.get(`/v1/orders/${victim.order.id}`, alice.tokens.accessToken), 200, 'own order');
+    const renamed = await api.patch('/v1/users/me', { displayName: 'Alice Again' }, alice.tokens.accessToken);
+    expect(renamed.body.displayName).toBe('Alice Again');
+    expectStatus(await api.post(`/v1/notifications/${victim.notificationId}/read`, undefined, alice.tokens.accessToken), 200, 'own notification');
+    const cancelled = await api.post(`/v1/orders/${victim.order.id}/cancel`, undefined, alice.tokens.accessToken);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('with the forger\'s own valid token, a cancel of another user\'s order is refused by orders (NOT_FOUND)', async () => {
+    const reply = await forgedRpc(OrdersRpc.cancel, { actor: actorOf(carol), orderId: aliceOrder.id }, carolsOwnToken());
     expect(reply).toMatchObject({ ok: false, error: { code: 'ORDERS.NOT_FOUND' } });
     expect((await api.get(`/v1/orders/${aliceOrder.id}`, alice.tokens.accessToken)).body.status).toBe('pending');
   });
 
-  it('a request without an actor, with a malformed actor or with extra fields is refused by validation', async () => {
-    for (const payload of [
-      { orderId: aliceOrder.id },
-      { actor: { userId: 'not-a-uuid', roles: ['user'] }, orderId: aliceOrder.id },
-      { actor: { userId: carol.id, roles: ['root'] }, orderId: aliceOrder.id },
-      { actor: { userId: carol.id, roles: ['user'] }, orderId: aliceOrder.id, status: 'cancelled', userId: alice.id },
-    ]) {
-      expect(await forgedRpc(OrdersRpc.cancel, payload)).toMatchObject({ ok: false, error: { code: 'COMMON.VALIDATION_FAILED' } });
+  it('with a valid token, a request without an actor or with extra fields is refused by validation, a malformed actor as not the bearer', async () => {
+    for (const [payload, code] of [
+      [{ orderId: aliceOrder.id }, 'COMMON.VALIDATION_FAILED'],
+      [{ actor: actorOf(carol), orderId: aliceOrder.id, status: 'cancelled', userId: alice.id }, 'COMMON.VALIDATION_FAILED'],
+      [{ actor: { userId: 'not-a-uuid', roles: ['user'] }, orderId: aliceOrder.id }, 'COMMON.FORBIDDEN'],
+      [{ actor: { userId: carol.id, roles: ['root'] }, orderId: aliceOrder.id }, 'COMMON.FORBIDDEN'],
+    ] as const) {
+      expect(await forgedRpc(OrdersRpc.cancel, payload, carolsOwnToken())).toMatchObject({ ok: false, error: { code } });
     }
   });
 
-  it('auth re-checks admin rights itself: a non-admin actor cannot set roles or revoke sessions', async () => {
-    const actor = { userId: carol.id, roles: ['user'] };
-    expect(await forgedRpc(AuthRpc.setRoles, { actor, userId: carol.id, roles: ['user', 'admin'] })).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
-    expect(await forgedRpc(AuthRpc.revokeUserSessions, { actor, userId: alice.id })).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
+  it('auth re-checks admin rights itself: carol, with her own valid token, cannot set roles or revoke sessions', async () => {
+    const actor = actorOf(carol);
+    expect(await forgedRpc(AuthRpc.setRoles, { actor, userId: carol.id, roles: ['user', 'admin'] }, carolsOwnToken())).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
+    expect(await forgedRpc(AuthRpc.revokeUserSessions, { actor, userId: alice.id }, carolsOwnToken())).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
   });
 });
 
