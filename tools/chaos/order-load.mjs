@@ -29,6 +29,7 @@ const neverSent = (error) => ['ECONNREFUSED'].includes(error?.cause?.code ?? err
  */
 export class GatewayBalancer {
   #ready;
+  #out = new Set();
   #next = 0;
   #timer;
 
@@ -50,8 +51,17 @@ export class GatewayBalancer {
     this.#ready = ready.length > 0 ? ready : [...this.urls];
   }
 
+  /** Out of rotation regardless of readiness (the scenario is about to stop it), until include(). */
+  exclude(url) {
+    this.#out.add(url);
+  }
+
+  include(url) {
+    this.#out.delete(url);
+  }
+
   pick(excluded = []) {
-    const candidates = this.#ready.filter((url) => !excluded.includes(url));
+    const candidates = this.#ready.filter((url) => !excluded.includes(url) && !this.#out.has(url));
     const pool = candidates.length > 0 ? candidates : this.urls.filter((url) => !excluded.includes(url));
     return pool[this.#next++ % pool.length];
   }
