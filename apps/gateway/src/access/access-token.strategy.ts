@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-custom';
+import { AccessTokenVerifier } from '@plinth/access-tokens';
+import { ApplicationError, ErrorCodes } from '@plinth/contracts';
+import type { AuthenticatedCaller } from './authenticated-caller.js';
+import { TokenRevocations } from './token-revocations.js';
+
+export const ACCESS_TOKEN_STRATEGY = 'access-token';
+
+// Only the Authorization header: a token in a query string or body ends up in logs and browser history.
+const BEARER = /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/i;
+
+export const unauthenticated = (message: string): ApplicationError => new ApplicationError(ErrorCodes.UNAUTHENTICATED, message);
+
+/**
+ * Passport strategy for the access tokens auth issues. Verification is local (AccessTokenVerifier: auth's
+ * cached keys, the same verifier every service uses, no RPC per request); revocations learned from auth's
+ * events override it before the token expires.
+ */
+@Injectable()
+export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: TokenRevocations,
+  ) {
+    super();
+  }
+
+  async validate(request: Request): Promise<AuthenticatedCaller> {
+    const authorization = request.headers.authorization;
+    if (!authorization) throw unauthenticated('An access token is required (Authorization: Bearer <token>).');
+    const accessToken = BEARER.exec(authorization)?.[1];
+    if (!accessToken) throw unauthenticated('The access token is malformed.');
+    const { userId, roles, sessionId, issuedAt } = await this.verifier.verify(accessToken);
+    if (this.revocations.isSessionRevoked(sessionId)) {
+      throw new ApplicationError(ErrorCodes.AUTH_SESSION_REVOKED, 'The session of this access token was revoked.');
+    }
+    if (this.revocations.hasStaleRoles(userId, issuedAt)) {
+      throw unauthenticated('The roles of this account changed; refresh the access token.');
+    }
+    return { userId, roles, sessionId, accessToken };
+  }
+}
