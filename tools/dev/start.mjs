@@ -129,8 +129,7 @@ async function main() {
     };
     if (!service.database) delete env.DATABASE_URL;
     // The OpenTelemetry preload; inert unless OTEL_EXPORTER_OTLP_ENDPOINT is set (e.g. to docker/compose.yaml's collector).
-    // The semi-space flag is the image's (docker/Dockerfile): it keeps an idle service's RSS down.
-    const child = spawn(nodeBin, ['--max-semi-space-size=4', '--import', '@plinth/telemetry/register', join(root, 'apps', service.name, 'dist', 'main.js')], {
+    const child = spawn(nodeBin, ['--import', '@plinth/telemetry/register', join(root, 'apps', service.name, 'dist', 'main.js')], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

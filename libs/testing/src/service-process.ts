@@ -7,8 +7,6 @@ const MAX_LOG_CHARS = 4_000_000;
 const LOG_TAIL_LINES = 40;
 const READY_POLL_MS = 150;
 const TELEMETRY_PRELOAD = '@plinth/telemetry/register';
-// As in docker/Dockerfile: a small young generation keeps an idle service's RSS down (see there).
-const SEMI_SPACE_FLAG = '--max-semi-space-size=4';
 
 /** Every service process still running, so a crashing test runner does not leave orphans behind. */
 const running = new Set<ChildProcess>();
@@ -57,7 +55,7 @@ export class ServiceProcess {
     const root = workspaceRoot();
     if (!existsSync(this.entry)) throw new Error(`${this.entry} does not exist: build first (npx nx run-many -t build)`);
     // The telemetry preload, as in production (it stays inert unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
-    const child = spawn(join(root, 'node_modules', '.bin', 'node'), [SEMI_SPACE_FLAG, '--import', TELEMETRY_PRELOAD, this.entry, ...this.args], {
+    const child = spawn(join(root, 'node_modules', '.bin', 'node'), ['--import', TELEMETRY_PRELOAD, this.entry, ...this.args], {
       cwd: root,
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
