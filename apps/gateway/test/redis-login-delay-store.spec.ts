@@ -4,18 +4,15 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LoginDelayPolicy } from '../src/rate-limits/login-delay.store.js';
 import { RedisLoginDelayStore } from '../src/rate-limits/redis-login-delay.store.js';
+import { testRedis } from './support/test-redis.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `plinth-test:${randomUUID()}:`;
+const { url, prefix, dropKeys } = testRedis();
 const replicaA = new RedisLoginDelayStore(url, prefix);
 const replicaB = new RedisLoginDelayStore(url, prefix);
 const policy: LoginDelayPolicy = { freeFailures: 2, baseMs: 2_000, maxMs: 8_000, memoryMs: 60_000 };
 
 afterAll(async () => {
-  const admin = new Redis(url);
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  await admin.quit();
+  await dropKeys();
   await Promise.all([replicaA.onApplicationShutdown(), replicaB.onApplicationShutdown()]);
 });
 

@@ -1,21 +1,17 @@
 // Rate-limit counters on the real Redis (REDIS_URL or 127.0.0.1:6379): what makes limits hold across replicas.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisThrottlerStorage } from '../src/rate-limits/redis-throttler.storage.js';
+import { testRedis } from './support/test-redis.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `plinth-test:${randomUUID()}:`;
+const { url, prefix, dropKeys } = testRedis();
 const replicaA = new RedisThrottlerStorage(url, prefix);
 const replicaB = new RedisThrottlerStorage(url, prefix);
 
 beforeAll(() => Promise.all([replicaA.onModuleInit(), replicaB.onModuleInit()]));
 
 afterAll(async () => {
-  const admin = new Redis(url);
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  await admin.quit();
+  await dropKeys();
   await Promise.all([replicaA.onApplicationShutdown(), replicaB.onApplicationShutdown()]);
 });
 
