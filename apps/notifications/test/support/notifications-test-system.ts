@@ -13,14 +13,11 @@ import {
   RpcClient,
 } from '@plinth/messaging';
 import { buildOrmOptions } from '@plinth/persistence';
-import { standInForGateway, startSystem, waitUntil, type GatewayStandIn, type ActingRpc, type RunningSystem, type ServiceName } from '@plinth/testing';
+import { drainQueue, standInForGateway, type DrainedMessage, startSystem, waitUntil, type GatewayStandIn, type ActingRpc, type RunningSystem, type ServiceName } from '@plinth/testing';
 import { connect, type ChannelModel } from 'amqplib';
 import { notificationsDatabase } from '../../src/notifications-database.js';
 
-export interface DeadLetter {
-  body: EventEnvelope;
-  headers: Record<string, unknown>;
-}
+export type DeadLetter = DrainedMessage<EventEnvelope>;
 
 /**
  * The BUILT notifications app as its own process (real Postgres, real broker, own vhost), with what
@@ -97,19 +94,8 @@ export class NotificationsTestSystem {
   }
 
   /** Takes every message now in notifications' dead-letter queue. */
-  async drainDeadLetters(): Promise<DeadLetter[]> {
-    const channel = await this.broker.createChannel();
-    try {
-      const drained: DeadLetter[] = [];
-      const queue = deadLetterQueueOf('notifications');
-      for (let message = await channel.get(queue); message; message = await channel.get(queue)) {
-        drained.push({ body: JSON.parse(message.content.toString('utf8')) as EventEnvelope, headers: message.properties.headers ?? {} });
-        channel.ack(message);
-      }
-      return drained;
-    } finally {
-      await channel.close();
-    }
+  drainDeadLetters(): Promise<DeadLetter[]> {
+    return drainQueue<EventEnvelope>(this.broker, deadLetterQueueOf('notifications'));
   }
 
   async stop(): Promise<void> {

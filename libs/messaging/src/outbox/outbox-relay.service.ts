@@ -11,7 +11,7 @@ export interface RelayPublisher {
 }
 
 /** An outbox row as the relay needs it: read back by the poller, or handed over by Outbox.notifyCommitted. */
-export interface UnsentRow {
+interface UnsentRow {
   id: string;
   payload: EventEnvelope;
   headers: Record<string, string>;
