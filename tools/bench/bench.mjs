@@ -1,20 +1,24 @@
-// The performance targets of issue 8 in one command: starts Plinth (built services on throwaway
-// databases and vhost) and the fixed yardsticks (/work/shared/bench: raw amqplib RPC, one-process
-// monolith in raw-SQL and ORM mode), runs them alternately with warm-ups on the same machine, checks
-// that every created order got exactly one notification, prints the target table and writes the raw
-// results to tools/bench/results/bench-<timestamp>.json.
+// The performance targets of issue 13 in one command: starts Plinth (built services on throwaway
+// databases and vhost, on a private RabbitMQ node) and the fixed yardsticks (/work/shared/bench: raw
+// amqplib RPC, one-process monolith in raw-SQL and ORM mode), runs them alternately with warm-ups on the
+// same machine, measures CPU per created order per process, open-loop latency at a fixed rate and
+// order → SSE latency, checks that every created order got exactly one notification, prints the target
+// table and writes the raw results to tools/bench/results/bench-<timestamp>.json.
 //
-// usage: node_modules/.bin/node tools/bench/bench.mjs [--only create,list,rpc,sse,tracing,footprint]
-//          [--duration 10] [--warmup 2] [--rounds 3] [--connections 64] [--users 50] [--quick]   (npm run bench)
+// usage: node_modules/.bin/node tools/bench/bench.mjs [--only create,openloop,list,rpc,tracing,footprint]
+//          [--duration 10] [--warmup 2] [--rounds 3] [--connections 64] [--users 50] [--rate R] [--quick]   (npm run bench)
+import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { USAGE, parseBenchArgs } from './lib/bench-args.mjs';
 import { gitState, staleBuilds } from './lib/build-info.mjs';
 import { benchSystemEnv, countStatus, registerUsers, runLoad, scenarios, summarizeLoad } from './lib/http-load.mjs';
 import { measureNotificationLatency, openStream } from './lib/notification-latency.mjs';
+import { keepAliveClient, runOpenLoop } from './lib/open-loop.mjs';
+import { startPrivateBroker } from './lib/private-broker.mjs';
+import { CpuMeter, cpuPerOperation, rabbitPid, readProcessTimes, systemProcessGroups, CLOCK_TICKS_PER_SECOND } from './lib/process-cpu.mjs';
 import { Progress } from './lib/progress.mjs';
 import { buildRows, formatTable, median } from './lib/report.mjs';
 import { checkOrderNotifications, pidOfService, residentMemory, timeRestart, waitForNotifications } from './lib/system-probes.mjs';
@@ -24,7 +28,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const node = join(root, 'node_modules', '.bin', 'node');
 const cacheDir = join(root, 'tmp', 'bench-yardsticks');
-const SERVICES = ['gateway', 'auth', 'users', 'orders', 'notifications'];
+// The services startSystem runs (@plinth/testing's list): one added later (catalog) is measured without a change here.
+let SERVICES = [];
 const SYSTEM_READY_TIMEOUT_MS = 180_000;
 // Users register once at the start; a full run on a busy box outlasts the default 15-minute access token.
 const LONG_LIVED_TOKENS = { auth: { ACCESS_TOKEN_TTL_SECONDS: '3600' } };
@@ -42,12 +47,12 @@ if (options.help) {
 }
 const wants = (measure) => options.only.includes(measure);
 const needsSystem = options.only.some((measure) => measure !== 'rpc');
-const needsMonolith = wants('create') || wants('list');
+const needsMonolith = wants('create') || wants('list') || wants('openloop');
 
 /** Fails before starting anything when a service or library the bench runs has not been built. */
-function assertBuilt() {
+function assertBuilt(services) {
   const missing = [
-    ...(needsSystem ? SERVICES.map((service) => join('apps', service, 'dist', 'main.js')) : []),
+    ...(needsSystem ? services.map((service) => join('apps', service, 'dist', 'main.js')) : []),
     join('libs', 'testing', 'dist', 'index.js'),
     join('libs', 'messaging', 'dist', 'index.js'),
   ].filter((file) => !existsSync(join(root, file)));
@@ -62,24 +67,28 @@ function planOf() {
   const http = options.warmup + options.duration + 1;
   const rpcRun = options.rpcRequests / 2500 + options.rpcSequentialRequests / 800 + 4;
   const plan = [{ key: 'prepare', seconds: needsMonolith ? 10 : 2 }];
+  if (!options.sharedBroker) plan.push({ key: 'broker', seconds: 10 });
   if (needsSystem) plan.push({ key: 'system', seconds: 60 });
   if (wants('footprint')) plan.push({ key: 'footprint', seconds: 10 + SERVICES.length * 6 });
   if (needsSystem && !(options.only.length === 1 && wants('footprint'))) plan.push({ key: 'users', seconds: options.users * 0.4 });
   if (needsMonolith) plan.push({ key: 'monoliths', seconds: 10 });
   for (const scenario of ['create', 'list']) {
     if (!wants(scenario)) continue;
-    for (let round = 1; round <= options.rounds; round++) for (const target of ['plinth', 'raw', 'orm']) plan.push({ key: `${scenario}-${round}-${target}`, seconds: http });
+    for (let round = 1; round <= options.rounds; round++) for (const target of ['plinth', 'raw', 'orm']) plan.push({ key: `${scenario}-${round}-${target}`, seconds: http + (scenario === 'create' && target === 'plinth' ? 3 : 0) });
+  }
+  if (wants('openloop')) {
+    plan.push({ key: 'openloop-setup', seconds: 5 });
+    for (let round = 1; round <= options.rounds; round++) plan.push({ key: `openloop-${round}`, seconds: 2 * http + 3 });
   }
   if (wants('rpc')) {
     plan.push({ key: 'rpc-setup', seconds: 8 });
     for (let round = 1; round <= options.rounds; round++) plan.push({ key: `rpc-${round}`, seconds: 2 * rpcRun });
   }
-  if (wants('sse')) plan.push({ key: 'sse', seconds: options.warmup + options.duration * 2 + 15 });
   if (wants('tracing')) {
     plan.push({ key: 'tracing-system', seconds: 60 });
-    for (let round = 1; round <= options.rounds; round++) plan.push({ key: `tracing-${round}`, seconds: 2 * http });
+    for (let round = 1; round <= options.rounds; round++) plan.push({ key: `tracing-${round}`, seconds: 2 * http + 6 });
   }
-  if (wants('create') || wants('sse') || wants('tracing')) plan.push({ key: 'correctness', seconds: 15 });
+  if (wants('create') || wants('openloop') || wants('tracing')) plan.push({ key: 'correctness', seconds: 15 });
   plan.push({ key: 'stop', seconds: 10 });
   return plan;
 }
@@ -89,9 +98,26 @@ const machineNow = () => ({ loadavg: loadavg().map((value) => Math.round(value *
 /** Alternates the order of the targets every round (ABAB…), so drift on the shared box hits both sides. */
 const orderForRound = (targets, round) => (round % 2 === 1 ? targets : [...targets].reverse());
 
+const portOf = (url) => Number(new URL(url).port);
+const databaseOf = (url) => decodeURIComponent(new URL(url).pathname.slice(1));
+
+/** Process groups of one running Plinth for the CPU meter: services, their databases' backends, the broker. */
+const plinthGroups = (system, brokerPid) =>
+  systemProcessGroups({
+    services: SERVICES,
+    pidOf: (service) => pidOfService(service, portOf(system.urlOf(service))),
+    databases: Object.fromEntries(SERVICES.flatMap((service) => { try { return [[service, databaseOf(system.databaseUrlOf(service))]]; } catch { return []; } })),
+    serverUrl: testingServerUrl(),
+    brokerPid,
+  });
+
+let testingServerUrl = () => undefined;
+
 async function main() {
-  assertBuilt();
   const testing = await import('@plinth/testing');
+  SERVICES = [...testing.serviceNames];
+  testingServerUrl = () => testing.testInfrastructure.databaseServerUrl;
+  assertBuilt(SERVICES);
   const progress = new Progress(planOf());
   const cleanups = [];
   const cleanup = async () => {
@@ -104,6 +130,7 @@ async function main() {
     options,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, before: machineNow() },
     build: { ...gitState(root), staleBuilds: staleBuilds(root) },
+    services: SERVICES,
   };
   if (results.build.staleBuilds.length > 0) {
     progress.note(`WARNING: dist older than src in ${results.build.staleBuilds.join(', ')}: this run measures the previous build (npx tsc -b tsconfig.json)`);
@@ -116,9 +143,19 @@ async function main() {
     progress.step('prepare', 'preparing the yardsticks (copy; npm ci for the monolith on first use)');
     await prepareYardsticks(cacheDir, root, { monolith: needsMonolith });
 
+    // The broker's CPU is part of the cost per order: on the shared node it would include other work.
+    let brokerPid = () => rabbitPid(portOf(testing.testInfrastructure.rabbitmqUrl));
+    if (!options.sharedBroker) {
+      progress.step('broker', 'starting a private RabbitMQ node (its CPU is all Plinth\'s)');
+      const broker = await startPrivateBroker(testing);
+      cleanups.push(() => broker.stop());
+      brokerPid = broker.pid;
+    }
+    results.broker = options.sharedBroker ? 'shared' : 'private';
+
     let system;
     if (needsSystem) {
-      progress.step('system', 'starting Plinth (5 built services, throwaway databases and vhost)');
+      progress.step('system', `starting Plinth (${SERVICES.length} built services, throwaway databases and vhost)`);
       system = await testing.startSystem({ env: benchSystemEnv(), serviceEnv: LONG_LIVED_TOKENS, readyTimeoutMs: SYSTEM_READY_TIMEOUT_MS });
       cleanups.push(() => system.stop());
     }
@@ -128,7 +165,7 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, options.quick ? 3000 : 10_000));
       const services = {};
       for (const service of SERVICES) {
-        const pid = pidOfService(service);
+        const pid = pidOfService(service, portOf(system.urlOf(service)));
         services[service] = { pid, ...(pid === undefined ? {} : residentMemory(pid)) };
       }
       for (const service of SERVICES) {
@@ -154,7 +191,7 @@ async function main() {
         cleanups.push(() => database.drop());
         const monolith = await startMonolith({ cacheDir, node, mode, databaseUrl: database.url, publicKeyPem: credentials.publicKeyPem, port: await testing.freePort() });
         cleanups.push(() => monolith.stop());
-        http.monoliths[mode] = monolith;
+        http.monoliths[mode] = { ...monolith, database: databaseOf(database.url) };
       }
       if (wants('footprint')) {
         // The one-process yardstick's figures next to each service's: same settle, same VmRSS.
@@ -169,6 +206,14 @@ async function main() {
         ? { baseUrl: system.gatewayUrl, tokens: http.plinthTokens, prefix: '/v1' }
         : { baseUrl: http.monoliths[target].url, tokens: http.monolithTokens, prefix: '' };
 
+    /** What the CPU meter reads for a target: Plinth's processes, or the monolith's one process and its database. */
+    const cpuMeterOf = (target) =>
+      new CpuMeter(
+        target === 'plinth'
+          ? plinthGroups(system, brokerPid)
+          : systemProcessGroups({ services: ['monolith'], pidOf: () => http.monoliths[target].pid, databases: { monolith: http.monoliths[target].database }, serverUrl: testing.testInfrastructure.databaseServerUrl }),
+      );
+
     /** Lets the asynchronous work of the orders just created finish before anything else is measured. */
     const drainBacklog = async (target, key, text) => {
       const { waitedMs } = await waitForNotifications(target, {
@@ -177,7 +222,11 @@ async function main() {
       return waitedMs;
     };
 
-    /** Warm-up + measured run of one scenario against one target; counts Plinth's 201s for the correctness check. */
+    /**
+     * Warm-up + measured run of one scenario against one target; counts Plinth's 201s for the correctness
+     * check. Creates are metered for CPU: the window closes only when the notifications of the run's
+     * orders are stored, so the asynchronous half of each order (relay, broker, notifications) is in it.
+     */
     const measureHttp = async (scenario, target, label) => {
       const { baseUrl, tokens, prefix } = loadTarget(target);
       const request = scenarios(prefix)[scenario];
@@ -185,15 +234,23 @@ async function main() {
       progress.step(label.key, `${label.text}: warm-up ${options.warmup}s`);
       if (options.warmup > 0) {
         const warm = await load(options.warmup);
-        if (target === 'plinth') acknowledge('plinth', countStatus(warm, 201));
+        if (target === 'plinth') {
+          acknowledge('plinth', countStatus(warm, 201));
+          if (scenario === 'create') await drainBacklog(system, label.key, label.text);
+        }
       }
+      const metered = scenario === 'create' && target !== 'orm';
+      const meter = metered ? cpuMeterOf(target) : undefined;
+      await meter?.start();
       progress.step(label.key, `${label.text}: measuring ${options.duration}s`);
       const result = await load(options.duration);
       if (target === 'plinth') acknowledge('plinth', countStatus(result, 201));
       const summary = summarizeLoad(scenario, target, result);
-      progress.note(`  ${label.text}: ${summary.rps} req/s, p99 ${summary.p99_ms} ms, non-2xx ${summary.non2xx}, errors ${summary.errors}`);
-      if (summary.total === 0) progress.note(`  WARNING: no request of ${label.text} completed within ${options.duration}s (machine saturated? see load average)`);
       if (scenario === 'create' && target === 'plinth') summary.backlogDrainMs = await drainBacklog(system, label.key, label.text);
+      if (meter) summary.cpu = { ...cpuPerOperation(await meter.stop(), countStatus(result, 201)), load1: loadavg()[0] };
+      const cpuText = summary.cpu?.totalMs === undefined ? '' : `, CPU ${summary.cpu.totalMs.toFixed(2)} ms/order`;
+      progress.note(`  ${label.text}: ${summary.rps} req/s, p99 ${summary.p99_ms} ms, non-2xx ${summary.non2xx}, errors ${summary.errors}${cpuText}`);
+      if (summary.total === 0) progress.note(`  WARNING: no request of ${label.text} completed within ${options.duration}s (machine saturated? see load average)`);
       return summary;
     };
 
@@ -206,35 +263,72 @@ async function main() {
         }
       }
       results[scenario] = runs;
+      // Open loop and SSE are measured at half the saturated create rate, so the create runs come first.
+      if (scenario === 'create' && wants('openloop')) results.openloop = await measureOpenLoop();
     }
+    if (wants('openloop') && !results.openloop) results.openloop = await measureOpenLoop();
 
-    if (wants('rpc')) results.rpc = await measureRpc(testing, progress, cleanups);
-
-    if (wants('sse')) {
+    /**
+     * POST /v1/orders at a constant arrival rate, half of Plinth's saturated create rate in this run,
+     * alternating with the raw monolith at the same rate. Plinth's orders rotate over users with an open
+     * SSE stream, so the same run gives order created → notification on the stream.
+     */
+    async function measureOpenLoop() {
+      progress.step('openloop-setup', 'open loop: choosing the rate, opening the SSE streams');
       const createRate = median(results.create?.plinth.map((run) => run.rps) ?? []);
-      let rate = options.sseRate;
+      let rate = options.rate;
       if (rate === undefined && createRate === undefined) {
-        progress.step('sse', 'sse: measuring the sustainable create rate first (no create results in this run)');
+        progress.step('openloop-setup', 'open loop: measuring the saturated create rate first (no create results in this run)');
         const probe = await runLoad({ baseUrl: system.gatewayUrl, tokens: http.plinthTokens, scenario: scenarios('/v1').create, seconds: options.duration, connections: options.connections });
         acknowledge('plinth', countStatus(probe, 201));
+        await drainBacklog(system, 'openloop-setup', 'open loop');
         rate = Math.max(1, Math.round(probe.requests.average / 2));
       }
       rate ??= Math.max(1, Math.round(createRate / 2));
-      progress.step('sse', `sse: order → notification → stream at ${rate} orders/s (open loop)`);
-      const streamTokens = http.plinthTokens.slice(0, 10);
+      const streamTokens = http.plinthTokens.slice(0, options.streams);
       const record = { onNotification: () => {} };
       const closers = [];
+      const openLoop = { rate, createRateMedian: createRate, streams: streamTokens.length, plinth: [], raw: [] };
       try {
         for (const token of streamTokens) closers.push(await openStream(system.gatewayUrl, token, (...event) => record.onNotification(...event)));
-        if (options.warmup > 0) acknowledge('plinth', (await measureNotificationLatency({ baseUrl: system.gatewayUrl, tokens: streamTokens, seconds: options.warmup, rate, record })).created);
-        const measured = await measureNotificationLatency({ baseUrl: system.gatewayUrl, tokens: streamTokens, seconds: Math.max(options.duration, 5), rate, record });
-        acknowledge('plinth', measured.created);
-        results.sse = { rate, createRateMedian: createRate, users: streamTokens.length, ...measured };
-        progress.note(`  sse: created → stream p99 ${measured.created_to_stream.p99_ms} ms, request → stream p99 ${measured.request_to_stream.p99_ms} ms, lost ${measured.lost}`);
+        const seconds = Math.max(options.duration, 5);
+        for (let round = 1; round <= options.rounds; round++) {
+          for (const target of orderForRound(['plinth', 'raw'], round)) {
+            const text = `open loop round ${round}/${options.rounds}: ${target === 'plinth' ? 'Plinth (+ SSE)' : 'monolith raw'} at ${rate}/s`;
+            progress.step(`openloop-${round}`, text);
+            if (target === 'plinth') {
+              if (options.warmup > 0) acknowledge('plinth', (await measureNotificationLatency({ baseUrl: system.gatewayUrl, tokens: streamTokens, seconds: options.warmup, rate, record })).created);
+              const meter = cpuMeterOf('plinth');
+              await meter.start();
+              const sse = await measureNotificationLatency({ baseUrl: system.gatewayUrl, tokens: streamTokens, seconds, rate, record });
+              acknowledge('plinth', sse.created);
+              await drainBacklog(system, `openloop-${round}`, text);
+              const cpu = cpuPerOperation(await meter.stop(), sse.created);
+              const { post, ...stream } = sse;
+              openLoop.plinth.push({ post, sse: stream, cpu });
+              progress.note(`  ${text}: p50 ${post.p50_ms} ms, p99 ${post.p99_ms} ms, achieved ${post.achievedRate}/s; created → SSE p99 ${stream.created_to_stream.p99_ms} ms, lost ${stream.lost}`);
+            } else {
+              const monolith = http.monoliths.raw;
+              const client = keepAliveClient(monolith.url);
+              const requestOf = (i) => ({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json', authorization: `Bearer ${http.monolithTokens[i % http.monolithTokens.length]}` }, body: scenarios('').create.body });
+              try {
+                if (options.warmup > 0) await runOpenLoop({ client, rate, seconds: options.warmup, requestOf });
+                const post = await runOpenLoop({ client, rate, seconds, requestOf });
+                openLoop.raw.push({ post });
+                progress.note(`  ${text}: p50 ${post.p50_ms} ms, p99 ${post.p99_ms} ms, achieved ${post.achievedRate}/s`);
+              } finally {
+                client.close();
+              }
+            }
+          }
+        }
       } finally {
         for (const close of closers) close();
       }
+      return openLoop;
     }
+
+    if (wants('rpc')) results.rpc = await measureRpc(testing, progress, cleanups);
 
     let traced;
     if (wants('tracing')) {
@@ -250,19 +344,35 @@ async function main() {
       const tracedTokens = await registerUsers(traced.gatewayUrl, options.users, 'traced');
       const create = scenarios('/v1').create;
       const runs = { off: [], on: [] };
+      let receiverTicks = 0;
+      let tracedOrders = 0;
       for (let round = 1; round <= options.rounds; round++) {
         for (const mode of orderForRound(['off', 'on'], round)) {
           const [target, tokens] = mode === 'on' ? [traced, tracedTokens] : [system, http.plinthTokens];
+          const name = mode === 'on' ? 'traced' : 'plinth';
           const load = (seconds) => runLoad({ baseUrl: target.gatewayUrl, tokens, scenario: create, seconds, connections: options.connections });
           progress.step(`tracing-${round}`, `tracing round ${round}/${options.rounds}: create with tracing ${mode}`);
-          if (options.warmup > 0) acknowledge(mode === 'on' ? 'traced' : 'plinth', countStatus(await load(options.warmup), 201));
+          if (options.warmup > 0) {
+            acknowledge(name, countStatus(await load(options.warmup), 201));
+            await drainBacklog(target, `tracing-${round}`, `tracing ${mode}`);
+          }
+          const meter = new CpuMeter(plinthGroups(target, brokerPid));
+          await meter.start();
+          const receiverBefore = readProcessTimes(receiver.pid)?.ticks ?? 0;
           const result = await load(options.duration);
-          acknowledge(mode === 'on' ? 'traced' : 'plinth', countStatus(result, 201));
-          runs[mode].push({ ...summarizeLoad('create', `tracing-${mode}`, result), backlogDrainMs: await drainBacklog(target, `tracing-${round}`, `tracing ${mode}`) });
-          progress.note(`  tracing ${mode}: ${runs[mode].at(-1).rps} req/s, p99 ${runs[mode].at(-1).p99_ms} ms`);
+          const created = countStatus(result, 201);
+          acknowledge(name, created);
+          const backlogDrainMs = await drainBacklog(target, `tracing-${round}`, `tracing ${mode}`);
+          const cpu = cpuPerOperation(await meter.stop(), created);
+          if (mode === 'on') {
+            receiverTicks += (readProcessTimes(receiver.pid)?.ticks ?? 0) - receiverBefore;
+            tracedOrders += created;
+          }
+          runs[mode].push({ ...summarizeLoad('create', `tracing-${mode}`, result), backlogDrainMs, cpu });
+          progress.note(`  tracing ${mode}: ${runs[mode].at(-1).rps} req/s, p99 ${runs[mode].at(-1).p99_ms} ms, CPU ${cpu.totalMs === undefined ? '—' : cpu.totalMs.toFixed(2)} ms/order`);
         }
       }
-      results.tracing = { ...runs, spansReceived: await receiver.spanCount() };
+      results.tracing = { ...runs, spansReceived: await receiver.spanCount(), receiverCpuMs: tracedOrders > 0 ? (receiverTicks * 1000) / CLOCK_TICKS_PER_SECOND / tracedOrders : undefined };
       if (results.tracing.spansReceived === 0) progress.note('  WARNING: tracing on, but the receiver got no spans: the "on" figures are not traced');
     }
 
@@ -294,6 +404,7 @@ async function main() {
   const { machine } = results;
   console.log(`\nPlinth vs yardsticks — ${machine.cpus} cores (${machine.cpuModel}), ${machine.memGb} GB, Node ${machine.node}`);
   console.log(`code: ${results.build.commit} + ${results.build.uncommittedInAppsAndLibs ?? '?'} uncommitted file(s) in apps/ and libs/${results.build.staleBuilds.length > 0 ? `; STALE BUILD: ${results.build.staleBuilds.join(', ')}` : ''}`);
+  console.log(`services: ${SERVICES.join(', ')}; broker: ${results.broker ?? 'shared'}`);
   console.log(`load average before ${machine.before.loadavg.join(' ')}, after ${machine.after.loadavg.join(' ')}; ${options.rounds} round(s) × ${options.duration}s, ${options.connections} connections${options.quick ? ' (--quick: not meaningful)' : ''}\n`);
   console.log(formatTable(results.rows));
   console.log(`\nratios: median of the per-round ratios (rounds alternate the order of Plinth and yardstick)`);
@@ -328,26 +439,27 @@ async function measureRpc(testing, progress, cleanups) {
   return rpc;
 }
 
-/** The OTLP receiver on a worker thread (see otlp-receiver.worker.mjs). */
+/** The OTLP receiver in its own process (see otlp-receiver.process.mjs). */
 async function startOtlpReceiver() {
-  const worker = new Worker(new URL('./lib/otlp-receiver.worker.mjs', import.meta.url));
+  const child = fork(join(here, 'lib', 'otlp-receiver.process.mjs'), [], { execPath: node, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const nextMessage = () => new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    child.once('message', resolve);
+    child.once('error', reject);
   });
   const { url } = await nextMessage();
   return {
     url,
+    pid: child.pid,
     spanCount: async () => {
       const reply = nextMessage();
-      worker.postMessage('count');
+      child.send('count');
       return (await reply).spans;
     },
     stop: async () => {
-      const reply = nextMessage();
-      worker.postMessage('stop');
-      await reply;
-      await worker.terminate();
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('stop');
+      await exited;
     },
   };
 }

@@ -1,14 +1,20 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations
 import { parseBenchArgs } from './lib/bench-args.mjs';
 // @ts-expect-error plain ESM script without type declarations
+import { keepAliveClient, latencyStats, percentile, runOpenLoop, scheduledAt, scheduledCount } from './lib/open-loop.mjs';
+// @ts-expect-error plain ESM script without type declarations
+import { cpuBetween, cpuPerOperation, parseProcessTimes, readProcessTimes } from './lib/process-cpu.mjs';
+// @ts-expect-error plain ESM script without type declarations
 import { formatClock, remainingSeconds } from './lib/progress.mjs';
 // @ts-expect-error plain ESM script without type declarations
-import { buildRows, formatTable, formatValue, median, pairedRatio, verdict } from './lib/report.mjs';
+import { buildRows, formatTable, formatValue, median, pairedRatio, TARGETS, verdict } from './lib/report.mjs';
 // @ts-expect-error plain ESM script without type declarations
 import { compareOrdersWithNotifications } from './lib/system-probes.mjs';
 
@@ -17,8 +23,15 @@ const run = (rps: number, p99: number, extra: Record<string, number> = {}) => ({
 describe('bench arguments', () => {
   it('runs every measure for 3 rounds of 10 s at 64 connections by default', () => {
     expect(parseBenchArgs([])).toMatchObject({
-      only: ['create', 'list', 'rpc', 'sse', 'tracing', 'footprint'], duration: 10, warmup: 2, rounds: 3, connections: 64, users: 50, rpcRequests: 40_000, rpcSequentialRequests: 5_000, quick: false,
+      only: ['create', 'openloop', 'list', 'rpc', 'tracing', 'footprint'], duration: 10, warmup: 2, rounds: 3, connections: 64, users: 50, rpcRequests: 40_000, rpcSequentialRequests: 5_000, quick: false,
+      rate: undefined, streams: 10, sharedBroker: false,
     });
+  });
+
+  it('takes a fixed open-loop rate, the stream count and the shared broker; "sse" still names the open-loop measure', () => {
+    expect(parseBenchArgs(['--rate', '150', '--streams', '4', '--shared-broker'])).toMatchObject({ rate: 150, streams: 4, sharedBroker: true });
+    expect(parseBenchArgs(['--only', 'sse,create']).only).toEqual(['create', 'openloop']);
+    expect(() => parseBenchArgs(['--rate', '0'])).toThrow(/--rate must be a positive number/);
   });
 
   it('--quick shortens everything, explicit options still win', () => {
@@ -67,36 +80,132 @@ describe('ratios and verdicts', () => {
   });
 });
 
+describe('open-loop schedule and percentiles', () => {
+  it('schedules request i at i/rate seconds, whatever the answers do', () => {
+    expect(scheduledAt(0, 200)).toBe(0);
+    expect(scheduledAt(3, 200)).toBe(15);
+    expect(scheduledAt(150, 150)).toBe(1000);
+    expect(scheduledCount(150, 10)).toBe(1500);
+    expect(scheduledCount(0.2, 1)).toBe(1);
+  });
+
+  it('takes nearest-rank percentiles of sorted samples', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(hundred, 50)).toBe(50);
+    expect(percentile(hundred, 99)).toBe(99);
+    expect(percentile(hundred, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNull();
+    expect(latencyStats([5, 1, 3, 2, 4])).toEqual({ p50_ms: 3, p90_ms: 5, p99_ms: 5, max_ms: 5, count: 5 });
+  });
+
+  // A server that answers one request at a time, 25 ms each, offered 200 requests/s: a closed-loop client
+  // would report ~25 ms; measured from the scheduled send times the queue shows.
+  it('measures latency from the scheduled send time, so a server falling behind shows its queue', async () => {
+    let busyUntil = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      const start = Math.max(Date.now(), busyUntil);
+      busyUntil = start + 25;
+      setTimeout(() => response.writeHead(201).end('{}'), busyUntil - Date.now());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = keepAliveClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const result = await runOpenLoop({ client, rate: 200, seconds: 0.1, requestOf: () => ({ method: 'POST', path: '/', headers: {}, body: '{}' }) });
+      expect(result).toMatchObject({ sent: 20, ok: 20, failed: 0 });
+      // The 20th request was due at 95 ms and served after the 19 before it: ~500 ms, not 25.
+      expect(result.max_ms).toBeGreaterThan(300);
+      expect(result.p50_ms).toBeGreaterThan(100);
+      expect(result.achievedRate).toBeLessThan(100);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+});
+
+describe('CPU per process from /proc', () => {
+  it('reads utime + stime after the command name, whatever it contains, and the context switches', () => {
+    const stat = '4242 (node (gateway) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 1500 250 0 0 20 0 11 0 100 0 0';
+    const status = 'Name:\tnode\nvoluntary_ctxt_switches:\t900\nnonvoluntary_ctxt_switches:\t12\n';
+    expect(parseProcessTimes(stat, status)).toEqual({ ticks: 1750, voluntarySwitches: 900, involuntarySwitches: 12 });
+    expect(readProcessTimes(process.pid)?.ticks).toBeGreaterThanOrEqual(0);
+    expect(readProcessTimes(2 ** 22 + 1)).toBeUndefined();
+  });
+
+  it('charges each group the time between snapshots, counts processes that started inside the window, reports those that left', () => {
+    const times = (ticks: number, voluntarySwitches = 0) => ({ ticks, voluntarySwitches, involuntarySwitches: 0 });
+    const before = { gateway: { 10: times(100, 5) }, 'orders db': { 20: times(50), 21: times(10) } };
+    const after = { gateway: { 10: times(160, 25) }, 'orders db': { 20: times(70), 22: times(5) } };
+    expect(cpuBetween(before, after, 100)).toEqual({
+      gateway: { cpuMs: 600, voluntarySwitches: 20, involuntarySwitches: 0, processes: 1, vanished: 0 },
+      'orders db': { cpuMs: 250, voluntarySwitches: 0, involuntarySwitches: 0, processes: 2, vanished: 1 },
+    });
+    expect(cpuPerOperation({ gateway: { cpuMs: 600 }, 'orders db': { cpuMs: 250 } }, 100)).toEqual({ perGroup: { gateway: 6, 'orders db': 2.5 }, totalMs: 8.5, count: 100 });
+    expect(cpuPerOperation({ gateway: { cpuMs: 600 } }, 0).totalMs).toBeUndefined();
+  });
+});
+
 describe('target table', () => {
+  const cpu = (totalMs: number, perGroup: Record<string, number> = {}) => ({ totalMs, perGroup, count: 1000 });
+  const openLoopRun = (p50: number, p99: number) => ({ post: { p50_ms: p50, p90_ms: p50 * 2, p99_ms: p99, achievedRate: 149, failed: 0 } });
   const results = {
-    create: { plinth: [run(1100, 90), run(1000, 100)], raw: [run(1700, 50), run(1600, 40, { non2xx: 2 })], orm: [run(800, 120), run(820, 110)] },
+    create: {
+      plinth: [run(1100, 90, { cpu: cpu(2.8, { gateway: 1, orders: 1.8 }) } as never), run(1000, 100, { cpu: cpu(3.2, { gateway: 1.2, orders: 2 }) } as never)],
+      raw: [run(1700, 50, { cpu: cpu(0.7) } as never), run(1600, 40, { non2xx: 2, cpu: cpu(0.8) } as never)],
+      orm: [run(800, 120), run(820, 110)],
+    },
+    openloop: {
+      rate: 150,
+      plinth: [
+        { ...openLoopRun(8, 35), sse: { created_to_stream: { p50_ms: 10, p99_ms: 45 }, request_to_stream: { p99_ms: 80 }, lost: 0 }, cpu: { totalMs: 3.5 } },
+        { ...openLoopRun(12, 45), sse: { created_to_stream: { p50_ms: 12, p99_ms: 60 }, request_to_stream: { p99_ms: 95 }, lost: 1 }, cpu: { totalMs: 3.7 } },
+      ],
+      raw: [openLoopRun(2, 6), openLoopRun(3, 9)],
+    },
     rpc: {
       inflight: { inflight: 64, plinth: [run(10000, 12)], raw: [run(12000, 10)] },
       sequential: { inflight: 1, plinth: [{ p50_ms: 0.7 }], raw: [{ p50_ms: 0.5 }] },
     },
-    sse: { rate: 500, created_to_stream: { p99_ms: 40 }, request_to_stream: { p99_ms: 120 }, lost: 0, failedRequests: 0 },
     tracing: { on: [run(850, 100)], off: [run(1000, 90)] },
-    footprint: { services: { gateway: { rssMb: 120, startToReadyMs: 3500 } }, monolith: { rssMb: 100, startToReadyMs: 1500 } },
+    footprint: { services: { gateway: { rssMb: 120, startToReadyMs: 3500 }, orders: { rssMb: 160, startToReadyMs: 2000 } }, monolith: { rssMb: 100, startToReadyMs: 1500 } },
     correctness: [{ system: 'Plinth', ...compareOrdersWithNotifications(['a', 'b'], ['a', 'b'], 2) }],
   };
   const rows = buildRows(results);
   const byMeasure = (text: string) => rows.find((row: { measure: string }) => row.measure.includes(text));
 
   it('has a row per target with Plinth, yardstick, ratio and verdict', () => {
+    expect(rows[0]).toMatchObject({ measure: expect.stringMatching(/^CPU per created order, all processes/), plinth: 3, yardstick: 0.75, met: 'yes' });
+    expect(byMeasure('CPU per order: gateway')).toMatchObject({ plinth: 1.1, met: '—' });
+    expect(byMeasure('CPU per order: orders')).toMatchObject({ plinth: 1.9 });
     expect(byMeasure('POST /v1/orders req/s vs raw')).toMatchObject({ plinth: 1050, yardstick: 1650, met: 'yes' });
     expect(byMeasure('POST /v1/orders req/s vs raw').ratio).toBeCloseTo((1100 / 1700 + 1000 / 1600) / 2);
-    expect(byMeasure('POST /v1/orders p99')).toMatchObject({ met: 'NO' }); // 90/50 and 100/40 → median 2.15×
+    expect(byMeasure('POST /v1/orders p99')).toMatchObject({ met: 'yes' }); // 90/50 and 100/40 → median 2.15×, target ≤ 3×
+    expect(byMeasure('open loop at 150/s: p50')).toMatchObject({ plinth: 10, yardstick: 2.5, met: 'yes' });
+    expect(byMeasure('open loop at 150/s: p99')).toMatchObject({ plinth: 40, yardstick: 7.5, met: 'yes' });
+    expect(byMeasure('open loop at 150/s: achieved rate')).toMatchObject({ plinth: 149, met: '—' });
+    expect(byMeasure('order created → notification on SSE at 150/s: p99')).toMatchObject({ plinth: 52.5, met: 'NO' });
+    expect(byMeasure('notifications lost on SSE')).toMatchObject({ plinth: 1, met: 'NO' });
+    expect(byMeasure('CPU per created order at 150/s')).toMatchObject({ plinth: 3.6 });
     expect(byMeasure('errors + non-2xx')).toMatchObject({ plinth: 0, yardstick: 2, met: 'yes' });
     expect(byMeasure('vs ORM monolith')).toMatchObject({ met: '—' });
     expect(byMeasure('RPC req/s')).toMatchObject({ met: 'NO' });
     expect(byMeasure('RPC sequential p50')).toMatchObject({ plinth: 0.7, met: 'yes' });
-    expect(byMeasure('order created → SSE')).toMatchObject({ met: 'yes' });
-    expect(byMeasure('request → SSE')).toMatchObject({ met: 'NO' });
     expect(byMeasure('tracing on vs off')).toMatchObject({ ratio: 0.85, met: 'yes' });
     expect(byMeasure('gateway idle RSS')).toMatchObject({ plinth: 120, yardstick: 100, met: 'yes' });
+    expect(byMeasure('orders idle RSS')).toMatchObject({ plinth: 160, met: 'NO' });
     expect(byMeasure('gateway start → ready')).toMatchObject({ plinth: 3.5, yardstick: 1.5, met: 'NO' });
+    expect(byMeasure('idle RSS, all 2 services')).toMatchObject({ plinth: 280, met: 'yes' });
     expect(byMeasure('without exactly one notification')).toMatchObject({ plinth: 0, met: 'yes' });
     expect(rows.some((row: { group: string }) => row.group === 'list')).toBe(false);
+  });
+
+  it('judges every target of issue 13 with its bound', () => {
+    expect(TARGETS).toMatchObject({ cpuPerOrderMs: 3, createVsRaw: 0.4, createP99VsRaw: 3, openLoopP50Ms: 10, openLoopP99Ms: 40, createdToSseP99Ms: 50, listVsRaw: 0.7, tracingOnVsOff: 0.85, serviceRssMb: 150, rpcVsRaw: 0.95, rpcP99VsRaw: 1.2 });
+    expect(TARGETS.stackRssMb).toBeCloseTo(819.2);
+    const judged = rows.filter((row: { met: string }) => row.met === 'yes' || row.met === 'NO').map((row: { target: { atLeast?: number; atMost?: number } }) => row.target.atLeast ?? row.target.atMost);
+    for (const bound of [3, 0.4, 10, 40, 50, 0.85, 150, 0.95, 1.2]) expect(judged).toContain(bound);
   });
 
   it('prints aligned columns for the terminal and a Markdown table for the README', () => {

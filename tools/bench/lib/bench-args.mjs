@@ -1,7 +1,9 @@
 // Command line of tools/bench/bench.mjs: which measures, how long, how many alternating rounds.
 import { parseArgs } from 'node:util';
 
-export const MEASURES = ['create', 'list', 'rpc', 'sse', 'tracing', 'footprint'];
+export const MEASURES = ['create', 'openloop', 'list', 'rpc', 'tracing', 'footprint'];
+// Older name of the order → SSE latency, now measured inside the open-loop run.
+const ALIASES = { sse: 'openloop' };
 
 export const USAGE = `usage: node_modules/.bin/node tools/bench/bench.mjs [options]
   --only LIST        comma-separated subset of ${MEASURES.join(',')} (default: all)
@@ -11,7 +13,9 @@ export const USAGE = `usage: node_modules/.bin/node tools/bench/bench.mjs [optio
   --connections N    concurrent HTTP connections / RPC calls in flight (default 64)
   --users N          registered users whose tokens the load rotates through (default 50; --quick 10)
   --rpc-requests N   requests per RPC run at N in flight (default 4000 x duration; sequential: 1/8 of it)
-  --sse-rate R       orders/s for the notification latency run (default: half the measured create rate)
+  --rate R           orders/s of the open-loop run (default: half the saturated create rate of this run)
+  --streams N        users with an open SSE stream during the open-loop run; its orders rotate over them (default 10)
+  --shared-broker    run on the shared RabbitMQ instead of a private node (its CPU then includes other work)
   --quick            short everything, for a smoke test (results are not meaningful)
   --help`;
 
@@ -46,13 +50,15 @@ export function parseBenchArgs(argv) {
       connections: { type: 'string' },
       users: { type: 'string' },
       'rpc-requests': { type: 'string' },
-      'sse-rate': { type: 'string' },
+      rate: { type: 'string' },
+      streams: { type: 'string' },
+      'shared-broker': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
-  const only = values.only === undefined ? [...MEASURES] : values.only.split(',').map((name) => name.trim()).filter(Boolean);
+  const only = values.only === undefined ? [...MEASURES] : values.only.split(',').map((name) => ALIASES[name.trim()] ?? name.trim()).filter(Boolean);
   const unknown = only.filter((name) => !MEASURES.includes(name));
   if (unknown.length > 0) throw new Error(`--only: unknown measure(s) ${unknown.join(', ')}; known: ${MEASURES.join(', ')}`);
   if (only.length === 0) throw new Error('--only needs at least one measure');
@@ -69,6 +75,8 @@ export function parseBenchArgs(argv) {
     users: positiveInteger('users', values.users ?? (quick ? '10' : '50')),
     rpcRequests,
     rpcSequentialRequests: Math.max(200, Math.round(rpcRequests / 8)),
-    sseRate: values['sse-rate'] === undefined ? undefined : positiveNumber('sse-rate', values['sse-rate']),
+    rate: values.rate === undefined ? undefined : positiveNumber('rate', values.rate),
+    streams: positiveInteger('streams', values.streams ?? '10'),
+    sharedBroker: values['shared-broker'],
   };
 }

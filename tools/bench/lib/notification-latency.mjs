@@ -1,11 +1,11 @@
 // Live notification latency: order POSTs on an open-loop schedule, matched to the `order.created` frames
 // that arrive on the users' SSE streams. Shared by notifications-latency.mjs and bench.mjs.
 import { performance } from 'node:perf_hooks';
+import { orderBody } from './http-load.mjs';
+import { keepAliveClient, latencyStats, runOpenLoop } from './open-loop.mjs';
 
 // Notifications still in flight when the schedule ends get this long to arrive before counting as lost.
 const DRAIN_MS = 10_000;
-
-const orderBody = JSON.stringify({ currency: 'EUR', items: [{ sku: 'SKU-1', quantity: 2, unitPrice: 1250 }] });
 
 /** Opens the user's stream and calls onOrderNotification(orderId, receivedAt, storedToStreamMs) for each order.created event. */
 export async function openStream(baseUrl, token, onOrderNotification) {
@@ -42,23 +42,16 @@ export async function openStream(baseUrl, token, onOrderNotification) {
   return () => abort.abort();
 }
 
-const percentile = (sorted, p) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
-const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
-export const latencyStats = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50_ms: round(percentile(sorted, 50)), p90_ms: round(percentile(sorted, 90)), p99_ms: round(percentile(sorted, 99)), max_ms: round(sorted.at(-1) ?? null) };
-};
-
 /**
- * Sends `rate` orders per second for `seconds` (round-robin over the tokens, whatever the answers' timing)
- * and waits up to 10 s for their frames. `record.onNotification` must be what the streams call.
+ * Sends `rate` orders per second for `seconds` on a fixed clock (lib/open-loop.mjs: round-robin over the
+ * tokens, latencies from the scheduled send time) and waits up to 10 s for their frames.
+ * `record.onNotification` must be what the streams call. Besides the stream latencies it returns the
+ * POSTs' own open-loop figures (`post`).
  */
 export async function measureNotificationLatency({ baseUrl, tokens, seconds, rate, record }) {
   const sent = new Map(); // orderId → { requestedAt, createdAt }
   const arrived = new Map(); // orderId → receivedAt, for events that beat their POST answer
   const samples = { fromRequest: [], fromCreated: [], fromStored: [] };
-  let failures = 0;
-  let created = 0;
   const settle = (orderId) => {
     const order = sent.get(orderId);
     const receivedAt = arrived.get(orderId);
@@ -73,36 +66,35 @@ export async function measureNotificationLatency({ baseUrl, tokens, seconds, rat
     arrived.set(orderId, receivedAt);
     settle(orderId);
   };
-  const total = Math.round(seconds * rate);
-  const start = performance.now();
-  const inFlight = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const requestedAt = performance.now();
-    inFlight.push(
-      fetch(`${baseUrl}/v1/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` },
-        body: orderBody,
-      }).then(async (res) => {
-        const createdAt = performance.now();
-        if (res.status !== 201) {
-          failures++;
-          await res.text();
-          return;
-        }
-        const { id } = await res.json();
-        created++;
-        sent.set(id, { requestedAt, createdAt });
+  const client = keepAliveClient(baseUrl);
+  let post;
+  try {
+    post = await runOpenLoop({
+      client,
+      rate,
+      seconds,
+      requestOf: (i) => ({ method: 'POST', path: '/v1/orders', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i % tokens.length]}` }, body: orderBody }),
+      onAnswer: (_i, answer, answeredAt, scheduledFor) => {
+        if (answer.status !== 201) return;
+        const { id } = JSON.parse(answer.body);
+        sent.set(id, { requestedAt: scheduledFor, createdAt: answeredAt });
         settle(id);
-      }, () => failures++),
-    );
+      },
+    });
+  } finally {
+    client.close();
   }
-  await Promise.all(inFlight);
   const drainUntil = performance.now() + DRAIN_MS;
   while (sent.size > 0 && performance.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 50));
-  return { orders: total, created, received: samples.fromRequest.length, lost: sent.size, failedRequests: failures, request_to_stream: latencyStats(samples.fromRequest), created_to_stream: latencyStats(samples.fromCreated), stored_to_stream: latencyStats(samples.fromStored) };
+  return {
+    orders: post.sent,
+    created: post.ok,
+    received: samples.fromRequest.length,
+    lost: sent.size,
+    failedRequests: post.failed,
+    post,
+    request_to_stream: latencyStats(samples.fromRequest),
+    created_to_stream: latencyStats(samples.fromCreated),
+    stored_to_stream: latencyStats(samples.fromStored),
+  };
 }
-

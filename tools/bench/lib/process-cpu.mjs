@@ -132,17 +132,19 @@ export class CpuMeter {
 }
 
 /**
- * The process groups of a running Plinth: each service (pid from `pidOf`), the PostgreSQL backends of each
- * service database (`<service> db`), and the broker.
+ * The process groups of a running system: each service (pid from `pidOf`), the PostgreSQL backends of each
+ * database (`<service> db`), and the broker when `brokerPid` is given (a function: the node may restart).
  */
-export const systemProcessGroups = ({ services, pidOf, databases, serverUrl, amqpPort }) => async () => {
+export const systemProcessGroups = ({ services, pidOf, databases, serverUrl, brokerPid }) => async () => {
   const groups = {};
   for (const service of services) {
     const pid = pidOf(service);
     groups[service] = pid === undefined ? [] : [pid];
   }
   for (const [service, database] of Object.entries(databases)) groups[`${service} db`] = await backendPids(serverUrl, database);
-  const broker = rabbitPid(amqpPort);
-  groups.rabbitmq = broker === undefined ? [] : [broker];
+  if (brokerPid) {
+    const broker = brokerPid();
+    groups.rabbitmq = broker === undefined ? [] : [broker];
+  }
   return groups;
 };

@@ -4,8 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
-/** pid of our child process running apps/<service>/dist/main.js (the services are our direct children). */
-export function pidOfService(service) {
+/**
+ * pid of our child process running apps/<service>/dist/main.js (the services are our direct children);
+ * with `port`, the one listening there (its PORT variable), for benches that run two systems at once.
+ */
+export function pidOfService(service, port) {
   const marker = `/apps/${service}/dist/main.js`;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -14,7 +17,8 @@ export function pidOfService(service) {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(marker))) return Number(entry);
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(marker))) continue;
+      if (port === undefined || readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`PORT=${port}`)) return Number(entry);
     } catch {
       // the process ended while we looked
     }
