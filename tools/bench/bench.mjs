@@ -21,7 +21,7 @@ import { startPrivateBroker } from './lib/private-broker.mjs';
 import { CpuMeter, cpuPerOperation, rabbitPid, readProcessTimes, systemProcessGroups, CLOCK_TICKS_PER_SECOND } from './lib/process-cpu.mjs';
 import { Progress } from './lib/progress.mjs';
 import { buildRows, formatTable, median } from './lib/report.mjs';
-import { checkOrderNotifications, pidOfService, residentMemory, timeRestart, waitForNotifications } from './lib/system-probes.mjs';
+import { checkOrderNotifications, idleFootprint, pidOfService, timeRestart, waitForNotifications } from './lib/system-probes.mjs';
 import { lastJsonLine, monolithCredentials, prepareYardsticks, runCommand, runRpcBaseline, startMonolith } from './lib/yardsticks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,9 +69,9 @@ function planOf() {
   const plan = [{ key: 'prepare', seconds: needsMonolith ? 10 : 2 }];
   if (!options.sharedBroker) plan.push({ key: 'broker', seconds: 10 });
   if (needsSystem) plan.push({ key: 'system', seconds: 60 });
-  if (wants('footprint')) plan.push({ key: 'footprint', seconds: 10 + SERVICES.length * 6 });
   if (needsSystem && !(options.only.length === 1 && wants('footprint'))) plan.push({ key: 'users', seconds: options.users * 0.4 });
   if (needsMonolith) plan.push({ key: 'monoliths', seconds: 10 });
+  if (wants('footprint')) plan.push({ key: 'footprint', seconds: (options.quick ? 10 : 130) + SERVICES.length * 6 });
   for (const scenario of ['create', 'list']) {
     if (!wants(scenario)) continue;
     for (let round = 1; round <= options.rounds; round++) for (const target of ['plinth', 'raw', 'orm']) plan.push({ key: `${scenario}-${round}-${target}`, seconds: http + (scenario === 'create' && target === 'plinth' ? 3 : 0) });
@@ -160,21 +160,6 @@ async function main() {
       cleanups.push(() => system.stop());
     }
 
-    if (wants('footprint')) {
-      progress.step('footprint', 'footprint: idle RSS after settling, then start → ready per service');
-      await new Promise((resolve) => setTimeout(resolve, options.quick ? 3000 : 10_000));
-      const services = {};
-      for (const service of SERVICES) {
-        const pid = pidOfService(service, portOf(system.urlOf(service)));
-        services[service] = { pid, ...(pid === undefined ? {} : residentMemory(pid)) };
-      }
-      for (const service of SERVICES) {
-        progress.step('footprint', `footprint: restarting ${service} alone, timing spawn → /readyz 200`);
-        services[service].startToReadyMs = Math.round(await timeRestart(system, service));
-      }
-      results.footprint = { services };
-    }
-
     const http = {};
     if (needsSystem && !(options.only.length === 1 && wants('footprint'))) {
       progress.step('users', `registering ${options.users} users on Plinth`);
@@ -193,12 +178,20 @@ async function main() {
         cleanups.push(() => monolith.stop());
         http.monoliths[mode] = { ...monolith, database: databaseOf(database.url) };
       }
-      if (wants('footprint')) {
-        // The one-process yardstick's figures next to each service's: same settle, same VmRSS.
-        await new Promise((resolve) => setTimeout(resolve, options.quick ? 3000 : 10_000));
-        const { pid, startToReadyMs } = http.monoliths.raw;
-        results.footprint.monolith = { pid, ...residentMemory(pid), startToReadyMs };
+    }
+
+    if (wants('footprint')) {
+      // Plinth's services and the one-process yardstick idle side by side, read the same way.
+      progress.step('footprint', 'footprint: idle RSS until V8 has released the start-up heap (up to 150 s), then start → ready per service');
+      const pids = Object.fromEntries(SERVICES.map((service) => [service, pidOfService(service, portOf(system.urlOf(service)))]));
+      if (http.monoliths) pids.monolith = http.monoliths.raw.pid;
+      const idle = await idleFootprint(pids, { maxMs: options.quick ? 10_000 : 150_000, onReading: (totalMb, seconds) => progress.step('footprint', `footprint: idle RSS ${Math.round(totalMb)} MB in all after ${seconds} s`) });
+      const { monolith, ...services } = idle.processes;
+      for (const service of SERVICES) {
+        progress.step('footprint', `footprint: restarting ${service} alone, timing spawn → /readyz 200`);
+        services[service].startToReadyMs = Math.round(await timeRestart(system, service));
       }
+      results.footprint = { services, settled: idle.settled, idleSeconds: idle.seconds, ...(monolith ? { monolith: { ...monolith, startToReadyMs: http.monoliths.raw.startToReadyMs } } : {}) };
     }
 
     const loadTarget = (target) =>

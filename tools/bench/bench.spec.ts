@@ -1,3 +1,7 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -10,13 +14,15 @@ import { parseBenchArgs } from './lib/bench-args.mjs';
 // @ts-expect-error plain ESM script without type declarations
 import { keepAliveClient, latencyStats, percentile, runOpenLoop, scheduledAt, scheduledCount } from './lib/open-loop.mjs';
 // @ts-expect-error plain ESM script without type declarations
+import { countJsonSpans, countProtobufSpans, startSpanCounter } from './lib/otlp-span-counter.mjs';
+// @ts-expect-error plain ESM script without type declarations
 import { cpuBetween, cpuPerOperation, parseProcessTimes, readProcessTimes } from './lib/process-cpu.mjs';
 // @ts-expect-error plain ESM script without type declarations
 import { formatClock, remainingSeconds } from './lib/progress.mjs';
 // @ts-expect-error plain ESM script without type declarations
 import { buildRows, formatTable, formatValue, median, pairedRatio, TARGETS, verdict } from './lib/report.mjs';
 // @ts-expect-error plain ESM script without type declarations
-import { compareOrdersWithNotifications } from './lib/system-probes.mjs';
+import { compareOrdersWithNotifications, idleSettled } from './lib/system-probes.mjs';
 
 const run = (rps: number, p99: number, extra: Record<string, number> = {}) => ({ rps, p50_ms: p99 / 4, p99_ms: p99, non2xx: 0, errors: 0, timeouts: 0, ...extra });
 
@@ -125,6 +131,17 @@ describe('open-loop schedule and percentiles', () => {
   });
 });
 
+describe('idle footprint', () => {
+  const series = (...totals: number[]) => totals.map((totalMb, i) => ({ atMs: i * 5000, totalMb }));
+  it('waits for V8 to release the start-up heap, then for 15 s without change', () => {
+    expect(idleSettled(series(880, 881, 880))).toBe(false); // no drop yet: still the start-up heap
+    expect(idleSettled(series(880, 881, 640, 641))).toBe(false); // dropped 10 s ago only
+    expect(idleSettled(series(880, 881, 640, 641, 640, 642))).toBe(true);
+    expect(idleSettled(series(880, 700, 640, 600, 560))).toBe(false); // still falling
+    expect(idleSettled(series(880))).toBe(false);
+  });
+});
+
 describe('CPU per process from /proc', () => {
   it('reads utime + stime after the command name, whatever it contains, and the context switches', () => {
     const stat = '4242 (node (gateway) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 1500 250 0 0 20 0 11 0 100 0 0';
@@ -144,6 +161,39 @@ describe('CPU per process from /proc', () => {
     });
     expect(cpuPerOperation({ gateway: { cpuMs: 600 }, 'orders db': { cpuMs: 250 } }, 100)).toEqual({ perGroup: { gateway: 6, 'orders db': 2.5 }, totalMs: 8.5, count: 100 });
     expect(cpuPerOperation({ gateway: { cpuMs: 600 } }, 0).totalMs).toBeUndefined();
+  });
+});
+
+describe('OTLP span counter', () => {
+  // Spans of two scopes made and encoded by the official SDK packages, as an exporter sends them.
+  const officialSpans = (): ReadableSpan[] => {
+    const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'orders' }) });
+    const server = provider.getTracer('http').startSpan('POST /v1/orders', { kind: SpanKind.SERVER, attributes: { 'http.route': '/v1/orders', retries: 2, ok: true } });
+    const within = trace.setSpan(context.active(), server);
+    const publish = provider.getTracer('amqplib').startSpan('orders.rpc publish', { kind: SpanKind.PRODUCER, links: [{ context: server.spanContext() }] }, within);
+    const query = provider.getTracer('amqplib').startSpan('insert orders', { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', rows: 1.5 } }, within);
+    for (const span of [query, publish, server]) span.end();
+    return [query, publish, server] as unknown as ReadableSpan[];
+  };
+
+  it('counts the spans of an export request without decoding them, in protobuf and in JSON', () => {
+    expect(countProtobufSpans(ProtobufTraceSerializer.serializeRequest(officialSpans()))).toBe(3);
+    expect(countJsonSpans(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(officialSpans())))).toBe(3);
+    expect(countProtobufSpans(new Uint8Array())).toBe(0);
+    expect(() => countProtobufSpans(new Uint8Array([0x0a, 0x05, 0x12]))).toThrow();
+  });
+
+  it('answers exporters over HTTP and keeps the running count', async () => {
+    const counter = await startSpanCounter();
+    try {
+      const post = (body: Uint8Array, contentType: string) => fetch(`${counter.url}/v1/traces`, { method: 'POST', headers: { 'content-type': contentType }, body });
+      expect((await post(ProtobufTraceSerializer.serializeRequest(officialSpans()) as Uint8Array, 'application/x-protobuf')).status).toBe(200);
+      expect((await post(JsonTraceSerializer.serializeRequest(officialSpans()) as Uint8Array, 'application/json')).status).toBe(200);
+      expect((await post(new Uint8Array([0x0a, 0x7f]), 'application/x-protobuf')).status).toBe(400);
+      expect(counter.spans).toBe(6);
+    } finally {
+      await counter.stop();
+    }
   });
 });
 
@@ -169,7 +219,7 @@ describe('target table', () => {
       sequential: { inflight: 1, plinth: [{ p50_ms: 0.7 }], raw: [{ p50_ms: 0.5 }] },
     },
     tracing: { on: [run(850, 100)], off: [run(1000, 90)] },
-    footprint: { services: { gateway: { rssMb: 120, startToReadyMs: 3500 }, orders: { rssMb: 160, startToReadyMs: 2000 } }, monolith: { rssMb: 100, startToReadyMs: 1500 } },
+    footprint: { settled: true, idleSeconds: 115, services: { gateway: { rssMb: 120, rssAtStartMb: 190, startToReadyMs: 3500 }, orders: { rssMb: 160, rssAtStartMb: 170, startToReadyMs: 2000 } }, monolith: { rssMb: 100, rssAtStartMb: 160, startToReadyMs: 1500 } },
     correctness: [{ system: 'Plinth', ...compareOrdersWithNotifications(['a', 'b'], ['a', 'b'], 2) }],
   };
   const rows = buildRows(results);
@@ -196,7 +246,8 @@ describe('target table', () => {
     expect(byMeasure('gateway idle RSS')).toMatchObject({ plinth: 120, yardstick: 100, met: 'yes' });
     expect(byMeasure('orders idle RSS')).toMatchObject({ plinth: 160, met: 'NO' });
     expect(byMeasure('gateway start → ready')).toMatchObject({ plinth: 3.5, yardstick: 1.5, met: 'NO' });
-    expect(byMeasure('idle RSS, all 2 services')).toMatchObject({ plinth: 280, met: 'yes' });
+    expect(byMeasure('idle RSS, all 2 services (settled after 115 s idle)')).toMatchObject({ plinth: 280, met: 'yes' });
+    expect(byMeasure('idle RSS, all 2 services, right after start')).toMatchObject({ plinth: 360, yardstick: 160, met: '—' });
     expect(byMeasure('without exactly one notification')).toMatchObject({ plinth: 0, met: 'yes' });
     expect(rows.some((row: { group: string }) => row.group === 'list')).toBe(false);
   });
@@ -239,14 +290,13 @@ describe('progress', () => {
   });
 });
 
-// Real broker (a private node, as the bench runs by default), real processes: the smallest end-to-end run of
-// the command (about 30-60 s on 2 busy cores; the node's boot alone took 50 s at load 36).
+// Real broker, real processes: the smallest end-to-end run of the command (about 20-40 s on 2 busy cores).
 describe('bench.mjs --quick --only rpc', () => {
   const root = join(import.meta.dirname, '..', '..');
   const built = existsSync(join(root, 'libs', 'messaging', 'dist', 'index.js')) && existsSync(join(root, 'libs', 'testing', 'dist', 'index.js'));
 
   it.runIf(built)('measures Plinth RPC and raw amqplib on a throwaway vhost and prints the RPC rows', async () => {
-    const { stdout } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'node'), ['tools/bench/bench.mjs', '--quick', '--only', 'rpc', '--rpc-requests', '1000'], { cwd: root, timeout: 240_000 });
+    const { stdout } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'node'), ['tools/bench/bench.mjs', '--quick', '--only', 'rpc', '--rpc-requests', '1000'], { cwd: root, timeout: 120_000 });
     expect(stdout).toMatch(/RPC req\/s at 64 in flight vs raw amqplib\s+[\d,]+ req\/s\s+[\d,]+ req\/s\s+\d+\.\d\d×/);
     expect(stdout).toMatch(/RPC sequential p50\s+\d+\.\d\d ms/);
     const file = /raw results: (\S+)/.exec(stdout)?.[1] ?? '';
@@ -259,5 +309,5 @@ describe('bench.mjs --quick --only rpc', () => {
     } finally {
       rmSync(file, { force: true });
     }
-  }, 270_000);
+  }, 150_000);
 });

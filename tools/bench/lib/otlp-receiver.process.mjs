@@ -1,23 +1,14 @@
-// @plinth/testing's OtlpReceiver in a process of its own (forked by bench.mjs): decoding every export must
-// neither compete with the load generator's event loop nor hide inside the bench's CPU, and its own CPU is
-// measured apart (a real collector runs elsewhere). Keeps counts only, not the spans.
-import { OtlpReceiver } from '@plinth/testing';
+// The bench's OTLP receiver (otlp-span-counter.mjs) in a process of its own, forked by bench.mjs: its work
+// neither competes with the load generator's event loop nor hides inside the bench's CPU, and its own CPU
+// is measured apart.
+import { startSpanCounter } from './otlp-span-counter.mjs';
 
-const receiver = await OtlpReceiver.start();
-let spans = 0;
-const flush = () => {
-  spans += receiver.spans.length;
-  receiver.spans.length = 0;
-  receiver.rawRequests.length = 0;
-};
-const timer = setInterval(flush, 500);
+const counter = await startSpanCounter();
 process.on('message', async (message) => {
-  flush();
-  if (message === 'count') process.send({ spans });
+  if (message === 'count') process.send({ spans: counter.spans });
   if (message === 'stop') {
-    clearInterval(timer);
-    await receiver.stop();
-    process.send({ spans, stopped: true }, () => process.exit(0));
+    await counter.stop();
+    process.send({ spans: counter.spans, stopped: true }, () => process.exit(0));
   }
 });
-process.send({ url: receiver.url });
+process.send({ url: counter.url });

@@ -185,7 +185,10 @@ export function buildRows(results) {
   const services = Object.values(results.footprint?.services ?? {});
   if (services.length > 0) {
     const total = services.every((figures) => Number.isFinite(figures.rssMb)) ? sum(services.map((figures) => figures.rssMb)) : undefined;
-    rows.push({ group: 'footprint', measure: `idle RSS, all ${services.length} services`, unit: 'MB', plinth: total, yardstick: monolith?.rssMb, target: valueTarget('MB', { atMost: TARGETS.stackRssMb }) });
+    const settle = results.footprint.settled ? `settled after ${results.footprint.idleSeconds} s idle` : `after ${results.footprint.idleSeconds} s idle, not settled`;
+    rows.push({ group: 'footprint', measure: `idle RSS, all ${services.length} services (${settle})`, unit: 'MB', plinth: total, yardstick: monolith?.rssMb, target: valueTarget('MB', { atMost: TARGETS.stackRssMb }) });
+    const atStart = services.every((figures) => Number.isFinite(figures.rssAtStartMb)) ? sum(services.map((figures) => figures.rssAtStartMb)) : undefined;
+    if (atStart !== undefined) rows.push({ group: 'footprint', measure: `idle RSS, all ${services.length} services, right after start`, unit: 'MB', plinth: atStart, yardstick: monolith?.rssAtStartMb });
   }
   for (const check of results.correctness ?? []) {
     rows.push({ group: 'correctness', measure: `${check.system}: 201 orders without exactly one notification`, unit: '', plinth: check.mismatched, yardstick: undefined, target: valueTarget('', { atMost: 0 }), note: `${check.ordersInDb} orders, ${check.acknowledged} answered 201` });

@@ -40,6 +40,45 @@ export function residentMemory(pid) {
 }
 
 /**
+ * Whether a series of idle RSS totals ([{ atMs, totalMb }]) has settled. A fresh Node process keeps the heap it
+ * grew while starting (young generation up to tens of MB per semi-space) until V8's memory reducer runs, after
+ * it has idled for a while (~100 s here); then RSS drops by a quarter or more. Settled = dropped by at least
+ * `minDrop` from the first reading and unchanged (within 1 %) for `quietMs` since. Pure.
+ */
+export function idleSettled(history, { quietMs = 15_000, minDrop = 0.05 } = {}) {
+  if (history.length < 2) return false;
+  const first = history[0].totalMb;
+  const dropIndex = history.findIndex((reading) => reading.totalMb <= first * (1 - minDrop));
+  if (dropIndex < 0) return false;
+  const last = history.at(-1);
+  if (last.atMs - history[dropIndex].atMs < quietMs) return false;
+  const recent = history.filter((reading) => reading.atMs >= last.atMs - quietMs).map((reading) => reading.totalMb);
+  return Math.max(...recent) - Math.min(...recent) <= 0.01 * last.totalMb;
+}
+
+/**
+ * Idle RSS of each process (name → pid), polled every 5 s until the total has settled or `maxMs` passed:
+ * { processes: { name: { pid, rssMb, anonMb, fileMb, rssAtStartMb } }, settled, seconds }.
+ */
+export async function idleFootprint(pids, { maxMs, pollMs = 5_000, onReading = () => {} }) {
+  const startedAt = performance.now();
+  const history = [];
+  const first = {};
+  let latest = {};
+  for (;;) {
+    latest = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid === undefined ? {} : residentMemory(pid)]));
+    for (const [name, figures] of Object.entries(latest)) first[name] ??= figures.rssMb;
+    const atMs = performance.now() - startedAt;
+    history.push({ atMs, totalMb: Object.values(latest).reduce((total, figures) => total + (figures.rssMb ?? 0), 0) });
+    onReading(history.at(-1).totalMb, Math.round(atMs / 1000));
+    if (idleSettled(history) || atMs >= maxMs) break;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  const processes = Object.fromEntries(Object.entries(latest).map(([name, figures]) => [name, { pid: pids[name], ...figures, rssAtStartMb: first[name] }]));
+  return { processes, settled: idleSettled(history), seconds: Math.round(history.at(-1).atMs / 1000) };
+}
+
+/**
  * Restarts one service of a running system and times spawn → first /readyz 200, polling every 20 ms
  * (startSystem's own wait polls every 150 ms, too coarse for a 3 s target).
  */
