@@ -123,7 +123,8 @@ async function main() {
   const cleanup = async () => {
     while (cleanups.length > 0) await cleanups.pop()().catch((error) => console.error(`bench cleanup: ${error.message}`));
   };
-  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  // Ctrl-C, or a test runner's timeout (SIGTERM), must not leave the private broker node and five services behind.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.once(signal, () => void cleanup().finally(() => process.exit(code)));
 
   const results = {
     at: new Date().toISOString(),
