@@ -11,3 +11,4 @@ export { testInfrastructure } from './test-infrastructure.config.js';
 export { OtlpReceiver, SpanKind, type ReceivedSpan } from './otlp/otlp-receiver.js';
 export * from './test-signing-key.js';
 export * from './caller-tokens.js';
+export { LocalCa, type IssuedCertificate, type IssueOptions } from './tls/local-ca.js';

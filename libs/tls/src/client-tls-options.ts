@@ -1,0 +1,33 @@
+import type { ConnectionOptions } from 'node:tls';
+import { readKeyPair } from './key-pair.js';
+import { certificatesOf, readPemFile, type PemFile } from './pem-files.js';
+import { TlsSetupError } from './tls-setup-error.js';
+
+export interface ClientTlsFiles {
+  /** CAs trusted for the server's certificate; unset = Node's public roots (a managed service with a public CA). */
+  ca?: PemFile;
+  /** Client certificate and key, for servers that authenticate clients by certificate. */
+  cert?: PemFile;
+  key?: PemFile;
+}
+
+/**
+ * Options for tls.connect (amqplib, pg, ioredis take them as they are): the server's certificate and host name
+ * are always verified — there is deliberately no way to turn that off. Files are checked now, so a wrong one
+ * stops the start-up instead of failing every connection attempt later.
+ */
+export function clientTlsOptions(connection: string, files: ClientTlsFiles, now = new Date()): ConnectionOptions {
+  const options: ConnectionOptions = { rejectUnauthorized: true, minVersion: 'TLSv1.2' };
+  if (files.ca) {
+    const pem = readPemFile(files.ca);
+    const current = certificatesOf(files.ca, pem).filter((certificate) => new Date(certificate.validTo) > now);
+    if (current.length === 0) throw new TlsSetupError(`${files.ca.variable}: every CA certificate in ${files.ca.path} has expired (${connection})`);
+    options.ca = pem;
+  }
+  if (files.cert && files.key) Object.assign(options, readKeyPair({ cert: files.cert, key: files.key }, `${connection} client certificate`, now));
+  else if (files.cert || files.key) {
+    const [given, missing] = files.cert ? [files.cert.variable, 'key'] : [files.key!.variable, 'certificate'];
+    throw new TlsSetupError(`${given} is set without its ${missing} file (${connection} client certificate)`);
+  }
+  return options;
+}
