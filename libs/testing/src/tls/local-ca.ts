@@ -7,8 +7,10 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 
-const crypto = webcrypto as unknown as Crypto;
-x509.cryptoProvider.set(crypto);
+const crypto = webcrypto;
+x509.cryptoProvider.set(crypto as never);
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 86_400_000;
@@ -34,7 +36,7 @@ export interface IssueOptions {
   name?: string;
 }
 
-const pemOfKey = async (key: CryptoKey): Promise<string> => x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+const pemOfKey = async (key: webcrypto.CryptoKey): Promise<string> => x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
 
 export class LocalCa {
   private serial = 1;
