@@ -114,6 +114,13 @@ describe('clientTlsOptions', () => {
     expect(clientTlsOptions('Redis', {})).toEqual({ rejectUnauthorized: true, minVersion: 'TLSv1.2' });
   });
 
+  it('checks the certificate against the given host, whatever name the driver passes', () => {
+    const { checkServerIdentity } = clientTlsOptions('PostgreSQL', {}, '127.0.0.2');
+    const certificate = { subject: { CN: '127.0.0.1' }, subjectaltname: 'IP Address:127.0.0.1, DNS:localhost' } as never;
+    expect(checkServerIdentity?.('localhost', certificate)?.message).toMatch(/IP: 127\.0\.0\.2 is not in the cert's list/);
+    expect(clientTlsOptions('PostgreSQL', {}, 'localhost').checkServerIdentity?.('127.0.0.2', certificate)).toBeUndefined();
+  });
+
   it('loads the CA and a matching client certificate', () => {
     const options = clientTlsOptions('RabbitMQ', { ca: file('RABBITMQ_CA_FILE', ca.caFile), cert: file('RABBITMQ_CERT_FILE', client.certFile), key: file('RABBITMQ_KEY_FILE', client.keyFile) });
     expect(Object.keys(options).sort()).toEqual(['ca', 'cert', 'key', 'minVersion', 'rejectUnauthorized']);

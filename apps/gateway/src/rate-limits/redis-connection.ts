@@ -18,7 +18,7 @@ export function redisConnectionOf(config: GatewayConfig): RedisConnection | unde
     ca: file('REDIS_CA_FILE', config.REDIS_CA_FILE),
     cert: file('REDIS_CERT_FILE', config.REDIS_CERT_FILE),
     key: file('REDIS_KEY_FILE', config.REDIS_KEY_FILE),
-  });
+  }, hostOf(config.REDIS_URL));
   return { url: config.REDIS_URL, tls };
 }
 
@@ -26,6 +26,7 @@ export function redisConnectionOf(config: GatewayConfig): RedisConnection | unde
 export function redisTlsEndpoints(config: GatewayConfig): TlsEndpoint[] {
   const connection = redisConnectionOf(config);
   if (!connection?.tls) return [];
-  const url = new URL(connection.url);
-  return [{ connection: 'Redis (REDIS_URL)', host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || 6379, options: connection.tls }];
+  return [{ connection: 'Redis (REDIS_URL)', host: hostOf(connection.url), port: Number(new URL(connection.url).port) || 6379, options: connection.tls }];
 }
+
+const hostOf = (url: string): string => new URL(url).hostname.replace(/^\[|\]$/g, '');

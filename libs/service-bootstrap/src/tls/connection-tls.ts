@@ -29,32 +29,35 @@ export function connectionTlsOf(config: BaseServiceConfig): ConnectionTls {
   const endpoints: TlsEndpoint[] = [];
   let broker: ConnectionOptions | undefined;
   if (isEncryptedUrl.amqp(config.RABBITMQ_URL)) {
+    const server = hostAndPort(config.RABBITMQ_URL);
     broker = clientTlsOptions('RabbitMQ', {
       ca: file('RABBITMQ_CA_FILE', config.RABBITMQ_CA_FILE),
       cert: file('RABBITMQ_CERT_FILE', config.RABBITMQ_CERT_FILE),
       key: file('RABBITMQ_KEY_FILE', config.RABBITMQ_KEY_FILE),
-    });
-    endpoints.push({ connection: 'RabbitMQ (RABBITMQ_URL)', ...hostAndPort(config.RABBITMQ_URL), options: broker });
+    }, server.host);
+    endpoints.push({ connection: 'RabbitMQ (RABBITMQ_URL)', ...server, options: broker });
   }
   let database: ConnectionOptions | undefined;
   const { DATABASE_URL, DATABASE_CA_FILE, DATABASE_CERT_FILE, DATABASE_KEY_FILE } = config as Partial<DatabaseServiceConfig>;
   if (DATABASE_URL && isEncryptedUrl.postgres(DATABASE_URL)) {
+    const server = hostAndPort(DATABASE_URL);
     database = clientTlsOptions('PostgreSQL', {
       ca: file('DATABASE_CA_FILE', DATABASE_CA_FILE),
       cert: file('DATABASE_CERT_FILE', DATABASE_CERT_FILE),
       key: file('DATABASE_KEY_FILE', DATABASE_KEY_FILE),
-    });
-    endpoints.push({ connection: 'PostgreSQL (DATABASE_URL)', ...hostAndPort(DATABASE_URL), options: database, negotiation: 'postgres' });
+    }, server.host);
+    endpoints.push({ connection: 'PostgreSQL (DATABASE_URL)', ...server, options: database, negotiation: 'postgres' });
   }
   const otlpVariable = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
   const otlp = config[otlpVariable];
   if (otlp && isEncryptedUrl.otlp(otlp)) {
+    const server = hostAndPort(otlp);
     const options = clientTlsOptions('OTLP exporter', {
       ca: file('OTEL_EXPORTER_OTLP_CERTIFICATE', config.OTEL_EXPORTER_OTLP_CERTIFICATE),
       cert: file('OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', config.OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE),
       key: file('OTEL_EXPORTER_OTLP_CLIENT_KEY', config.OTEL_EXPORTER_OTLP_CLIENT_KEY),
-    });
-    endpoints.push({ connection: `OTLP exporter (${otlpVariable})`, ...hostAndPort(otlp), options });
+    }, server.host);
+    endpoints.push({ connection: `OTLP exporter (${otlpVariable})`, ...server, options });
   }
   const server = config.TLS_CERT_FILE && config.TLS_KEY_FILE
     ? { cert: { variable: 'TLS_CERT_FILE', path: config.TLS_CERT_FILE }, key: { variable: 'TLS_KEY_FILE', path: config.TLS_KEY_FILE } }
