@@ -29,10 +29,9 @@ export function clientTlsOptions(connection: string, files: ClientTlsFiles, serv
     if (current.length === 0) throw new TlsSetupError(`${files.ca.variable}: every CA certificate in ${files.ca.path} has expired (${connection})`);
     options.ca = pem;
   }
-  if (files.cert && files.key) Object.assign(options, readKeyPair({ cert: files.cert, key: files.key }, `${connection} client certificate`, now));
-  else if (files.cert || files.key) {
-    const [given, missing] = files.cert ? [files.cert.variable, 'key'] : [files.key!.variable, 'certificate'];
-    throw new TlsSetupError(`${given} is set without its ${missing} file (${connection} client certificate)`);
-  }
+  const { cert, key } = files;
+  if (cert && key) Object.assign(options, readKeyPair({ cert, key }, `${connection} client certificate`, now));
+  else if (cert) throw new TlsSetupError(`${cert.variable} is set without its key file (${connection} client certificate)`);
+  else if (key) throw new TlsSetupError(`${key.variable} is set without its certificate file (${connection} client certificate)`);
   return options;
 }

@@ -17,14 +17,15 @@ export function readKeyPair({ cert, key }: KeyPairFiles, role: string, now = new
   const certPem = readPemFile(cert);
   const keyPem = readPemFile(key);
   const [leaf] = certificatesOf(cert, certPem);
-  assertCurrentlyValid(cert, leaf!, role, now);
+  if (!leaf) throw new TlsSetupError(`${cert.variable}: ${cert.path} holds no PEM certificate`);
+  assertCurrentlyValid(cert, leaf, role, now);
   let privateKey;
   try {
     privateKey = createPrivateKey(keyPem);
   } catch (error) {
     throw new TlsSetupError(`${key.variable}: ${key.path} holds no usable private key (${(error as Error).message})`);
   }
-  if (!leaf!.checkPrivateKey(privateKey)) {
+  if (!leaf.checkPrivateKey(privateKey)) {
     throw new TlsSetupError(`${key.variable}: the key in ${key.path} does not belong to the certificate in ${cert.path} (${cert.variable})`);
   }
   return { cert: certPem, key: keyPem };

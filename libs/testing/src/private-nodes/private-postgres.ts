@@ -6,9 +6,9 @@ import { asDatabaseUser, databaseUserIds, execFileAsync, type NodeTls } from './
 const POSTGRES_BIN =
   process.env['CHAOS_POSTGRES_BIN'] ??
   (() => {
-    const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
-    if (versions.length === 0) throw new Error('no PostgreSQL under /usr/lib/postgresql; set CHAOS_POSTGRES_BIN');
-    return join('/usr/lib/postgresql', versions[0]!, 'bin');
+    const [latest] = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
+    if (!latest) throw new Error('no PostgreSQL under /usr/lib/postgresql; set CHAOS_POSTGRES_BIN');
+    return join('/usr/lib/postgresql', latest, 'bin');
   })();
 
 export interface PrivatePostgresTls extends NodeTls {

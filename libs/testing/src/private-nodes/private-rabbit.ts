@@ -28,6 +28,7 @@ export class PrivateRabbit {
   /** The plain AMQP port (undefined for a TLS-only node). */
   readonly port: number | undefined;
   readonly tlsPort: number | undefined;
+  private readonly pidFile: string;
 
   static async start(dir: string, options: PrivateRabbitOptions = {}): Promise<PrivateRabbit> {
     const rabbit = new PrivateRabbit(dir, await portOutsideCliRange(), await portOutsideCliRange(), options.tls ? await portOutsideCliRange() : undefined, options.tls);
@@ -45,6 +46,7 @@ export class PrivateRabbit {
     this.port = tls && !tls.plaintextListener ? undefined : plainPort;
     this.tlsPort = tlsPort;
     this.node = `plinth-chaos-${process.pid}-${tlsPort ?? plainPort}@localhost`;
+    this.pidFile = join(dir, 'node.pid');
     mkdirSync(dir, { recursive: true });
     // Its own cookie in its own HOME, for the server and every rabbitmqctl call: nothing shared with the
     // system node or the developer's ~/.erlang.cookie.
@@ -62,7 +64,7 @@ export class PrivateRabbit {
       RABBITMQ_DIST_PORT: String(distPort),
       RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
       RABBITMQ_LOG_BASE: join(dir, 'log'),
-      RABBITMQ_PID_FILE: join(dir, 'node.pid'),
+      RABBITMQ_PID_FILE: this.pidFile,
       RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
       // Not the machine's /etc/rabbitmq files (they pin the shared node's name and listener).
       RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'),
@@ -123,7 +125,7 @@ export class PrivateRabbit {
 
   /** The AMQP listeners open last in the boot sequence; await_startup then confirms the app is running. */
   async waitUntilAccepting(timeoutMs = 60_000): Promise<void> {
-    const port = this.tlsPort ?? this.port!;
+    const port = this.tlsPort ?? this.port ?? 0;
     await waitFor(`${this.node} listening on ${port}`, () => portAccepts(port), timeoutMs);
     await this.ctl('await_startup', '--timeout', String(Math.ceil(timeoutMs / 1000)));
   }
@@ -139,7 +141,7 @@ export class PrivateRabbit {
 
   get pid(): number | undefined {
     try {
-      return Number(readFileSync(this.env['RABBITMQ_PID_FILE']!, 'utf8').trim()) || undefined;
+      return Number(readFileSync(this.pidFile, 'utf8').trim()) || undefined;
     } catch {
       return undefined;
     }
@@ -151,7 +153,7 @@ export class PrivateRabbit {
     if (!pid) throw new Error(`${this.node}: no pid file`);
     process.kill(pid, 'SIGKILL');
     await waitFor(`${this.node} (pid ${pid}) gone`, () => !processAlive(pid), 10_000);
-    rmSync(this.env['RABBITMQ_PID_FILE']!, { force: true });
+    rmSync(this.pidFile, { force: true });
   }
 
   async queueDepths(): Promise<Record<string, { ready: number; unacked: number; consumers: number }>> {

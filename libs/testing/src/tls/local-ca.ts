@@ -105,6 +105,6 @@ export class LocalCa {
 // Positive (leading byte < 0x80) and unique enough for throwaway CAs.
 function randomSerial(): string {
   const bytes = webcrypto.getRandomValues(new Uint8Array(8));
-  bytes[0] = bytes[0]! & 0x7f | 0x10;
+  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x10;
   return Buffer.from(bytes).toString('hex');
 }
