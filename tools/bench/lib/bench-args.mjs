@@ -13,7 +13,8 @@ export const USAGE = `usage: node_modules/.bin/node tools/bench/bench.mjs [optio
   --rpc-requests N   requests per RPC run at N in flight (default 4000 x duration; sequential: 1/8 of it)
   --sse-rate R       orders/s for the notification latency run (default: half the measured create rate)
   --quick            short everything, for a smoke test (results are not meaningful)
-  --help`;
+  --help
+The cost of TLS (same system TLS off vs on, alternating): node_modules/.bin/node tools/bench/tls-cost.mjs --help`;
 
 const positiveInteger = (name, text) => {
   const value = Number(text);
