@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDatabaseExists } from '@plinth/persistence';
-import { freePort, ServiceProcess } from '@plinth/testing';
-import { PrivatePostgres, PrivateRabbit } from './private-infra.mjs';
+import { freePort, PrivatePostgres, PrivateRabbit, ServiceProcess } from '@plinth/testing';
 
 export const SERVICES = ['gateway', 'auth', 'users', 'orders', 'notifications'];
 const DATABASE_SERVICES = ['auth', 'users', 'orders', 'notifications'];

@@ -316,7 +316,7 @@ describe('configuration and secrets', () => {
     for (const environment of environments) {
       for (const service of services) {
         const configMap = objectsOf(`k8s/overlays/${environment}/${service}`).find((object) => object.kind === 'ConfigMap');
-        expect(configMap?.data).toMatchObject({ OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', NODE_ENV: 'production' });
+        expect(configMap?.data).toMatchObject({ OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel-collector:4318', NODE_ENV: 'production' });
       }
     }
   });
@@ -353,7 +353,7 @@ describe('infrastructure', () => {
     expect(definitions?.data?.['definitions.json']).toBe(readFileSync(join(workspaceRoot, 'k8s/base/infra/rabbitmq/definitions.json'), 'utf8'));
     const command = pod.containers[0].command.join(' ');
     expect(command).toContain(`--data @${mount.mountPath}/definitions.json`);
-    expect(command).toContain(`http://${cluster.metadata.name}:15672/api/definitions`);
+    expect(command).toContain(`https://${cluster.metadata.name}:15671/api/definitions`);
     expect(pod.containers[0].env.map((variable: Container) => variable.valueFrom.secretKeyRef.name)).toEqual([
       `${cluster.metadata.name}-default-user`,
       `${cluster.metadata.name}-default-user`,

@@ -1,6 +1,7 @@
 // Validates rendered objects against the Kubernetes OpenAPI schemas packaged on npm (kubernetes-models
-// for built-in kinds, @kubernetes-models/keda for KEDA). The RabbitMQ and CloudNativePG operators'
-// CRD schemas are not packaged, so those kinds get the structural checks below instead.
+// for built-in kinds, @kubernetes-models/keda for KEDA, @kubernetes-models/cert-manager for cert-manager's
+// Issuer and Certificate). The RabbitMQ and CloudNativePG operators' CRD schemas are not packaged, so those
+// kinds get the structural checks below instead.
 import type { K8sObject } from './kustomize-render.js';
 
 interface Model {
@@ -8,7 +9,7 @@ interface Model {
 }
 type ModelClass = new (data: K8sObject) => Model;
 
-const packagedGroups: Record<string, string> = { 'keda.sh': '@kubernetes-models/keda' };
+const packagedGroups: Record<string, string> = { 'keda.sh': '@kubernetes-models/keda', 'cert-manager.io': '@kubernetes-models/cert-manager' };
 
 async function modelFor(object: K8sObject): Promise<ModelClass | undefined> {
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
@@ -29,11 +30,19 @@ const unpackagedKinds: Record<string, (object: K8sObject) => string[]> = {
     ...requireType(object, 'spec.image', 'string'),
     ...requireType(object, 'spec.persistence.storage', 'string'),
     ...requireType(object, 'spec.rabbitmq.additionalConfig', 'string'),
+    ...optionalType(object, 'spec.tls.secretName', 'string'),
+    ...optionalType(object, 'spec.tls.caSecretName', 'string'),
+    ...optionalType(object, 'spec.tls.disableNonTLSListeners', 'boolean'),
   ],
   'postgresql.cnpg.io/v1 Cluster': (object) => [
     ...requireType(object, 'spec.instances', 'number'),
     ...requireType(object, 'spec.imageName', 'string'),
     ...requireType(object, 'spec.storage.size', 'string'),
+    ...optionalType(object, 'spec.certificates.serverTLSSecret', 'string'),
+    ...optionalType(object, 'spec.certificates.serverCASecret', 'string'),
+    ...(valueAt(object, 'spec.postgresql.pg_hba') === undefined || (Array.isArray(valueAt(object, 'spec.postgresql.pg_hba')) && (valueAt(object, 'spec.postgresql.pg_hba') as unknown[]).every((line) => typeof line === 'string'))
+      ? []
+      : ['spec.postgresql.pg_hba must be a list of strings']),
   ],
   'postgresql.cnpg.io/v1 Database': (object) => [
     ...requireType(object, 'spec.name', 'string'),
@@ -42,9 +51,16 @@ const unpackagedKinds: Record<string, (object: K8sObject) => string[]> = {
   ],
 };
 
-function requireType(object: K8sObject, path: string, type: 'string' | 'number'): string[] {
-  const value = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], object);
+const valueAt = (object: K8sObject, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], object);
+
+function requireType(object: K8sObject, path: string, type: 'string' | 'number' | 'boolean'): string[] {
+  const value = valueAt(object, path);
   return typeof value === type ? [] : [`${path} must be a ${type}, is ${JSON.stringify(value)}`];
+}
+
+function optionalType(object: K8sObject, path: string, type: 'string' | 'number' | 'boolean'): string[] {
+  return valueAt(object, path) === undefined ? [] : requireType(object, path, type);
 }
 
 /** Problems with one object; empty when it is valid. An unknown kind is a problem, not a pass. */

@@ -3,12 +3,14 @@
 // databases, start the five services with prefixed logs, wait until each is ready, print the URL.
 // Ctrl-C / SIGTERM stops every service gracefully. Reads its own env (PORT, RABBITMQ_URL,
 // DATABASE_SERVER_URL, LOG_FORMAT…) and passes everything else through to the services.
+// `npm start -- --tls` (or PLINTH_TLS=1): TLS on every hop, on private nodes (tools/dev/tls-mode.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startLocalTls } from './tls-mode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const nodeBin = join(root, 'node_modules', '.bin', 'node');
@@ -30,6 +32,9 @@ const services = [
   { name: 'notifications', port: 3004, database: 'plinth_notifications', color: '36' },
 ];
 const READY_TIMEOUT_MS = 120_000;
+const tlsMode = process.argv.includes('--tls') || ['1', 'true'].includes(process.env.PLINTH_TLS ?? '');
+/** In TLS mode: the private nodes, certificates and the services' TLS environment. */
+let localTls;
 
 function reachable(url, defaultPort) {
   const { hostname, port } = new URL(url);
@@ -86,7 +91,7 @@ async function waitUntilReady(service, child) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) return `exited (${child.signalCode ?? `code ${child.exitCode}`})`;
     try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`${scheme()}://127.0.0.1:${service.port}/readyz`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return null;
     } catch {
       // not listening yet
@@ -96,20 +101,25 @@ async function waitUntilReady(service, child) {
   return `not ready within ${READY_TIMEOUT_MS / 1000}s`;
 }
 
+const scheme = () => (localTls ? 'https' : 'http');
+
 async function main() {
-  if (!process.env.PLINTH_LAUNCHER_REEXEC) await checkInfrastructure();
+  if (!process.env.PLINTH_LAUNCHER_REEXEC && !tlsMode) await checkInfrastructure();
   if (!existsSync(nodeBin)) runStep('installing dependencies (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund']);
   if (process.versions.node.split('.')[0] !== '24' && !process.env.PLINTH_LAUNCHER_REEXEC) return reexecOnProjectNode();
 
   runStep('building (nx run-many -t build)', join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--parallel=2', '--output-style=stream-without-prefixes']);
 
-  const { ensureDatabaseExists } = await import(pathToFileURL(join(root, 'libs', 'persistence', 'dist', 'index.js')).href);
-  for (const service of services.filter((candidate) => candidate.database)) {
-    await ensureDatabaseExists(`${databaseServerUrl}/${service.database}`).catch((error) =>
-      die(`cannot create database ${service.database} on ${databaseServerUrl}: ${error.message}`),
-    );
+  const databaseNames = services.filter((service) => service.database).map((service) => service.database);
+  if (tlsMode) {
+    localTls = await startLocalTls(root, databaseNames, say).catch((error) => die(`cannot start the private TLS nodes: ${error.message}`));
+  } else {
+    const { ensureDatabaseExists } = await import(pathToFileURL(join(root, 'libs', 'persistence', 'dist', 'index.js')).href);
+    for (const database of databaseNames) {
+      await ensureDatabaseExists(`${databaseServerUrl}/${database}`).catch((error) => die(`cannot create database ${database} on ${databaseServerUrl}: ${error.message}`));
+    }
   }
-  say(`databases ready: ${services.filter((s) => s.database).map((s) => s.database).join(', ')}`);
+  say(`databases ready: ${databaseNames.join(', ')}`);
 
   const width = Math.max(...services.map((service) => service.name.length));
   const children = new Map();
@@ -117,6 +127,7 @@ async function main() {
   let exitCode = 0;
   process.on('exit', () => {
     for (const child of children.values()) child.kill('SIGKILL');
+    localTls?.stopNow();
   });
   for (const service of services) {
     const env = {
@@ -126,6 +137,7 @@ async function main() {
       RABBITMQ_URL: rabbitmqUrl,
       PORT: String(service.port),
       ...(service.database ? { DATABASE_URL: `${databaseServerUrl}/${service.database}` } : {}),
+      ...localTls?.envFor(service.database),
     };
     if (!service.database) delete env.DATABASE_URL;
     // The OpenTelemetry preload; inert unless OTEL_EXPORTER_OTLP_ENDPOINT is set (e.g. to docker/compose.yaml's collector).
@@ -142,7 +154,7 @@ async function main() {
       if (!stopping) say(paint('1;31', `${service.name} exited unexpectedly (${signal ?? `code ${code}`})`));
       if (stopping && children.size === 0) {
         say('all services stopped');
-        process.exit(exitCode);
+        Promise.resolve(localTls?.stop()).finally(() => process.exit(exitCode));
       }
     });
     children.set(service.name, child);
@@ -168,14 +180,15 @@ async function main() {
   );
   if (stopping) return;
   for (const { service, problem } of outcomes) {
-    const url = `http://127.0.0.1:${service.port}`;
+    const url = `${scheme()}://127.0.0.1:${service.port}`;
     say(problem ? paint('1;31', `✗ ${service.name.padEnd(width)} ${problem}`) : `✓ ${service.name.padEnd(width)} ready  ${url}/readyz`);
   }
   if (outcomes.some((outcome) => outcome.problem)) {
     stopAll('a service did not start', 1);
     return;
   }
-  say(paint('1;32', `Plinth is up: http://127.0.0.1:${services[0].port}  (API /v1, docs /docs) — Ctrl-C to stop`));
+  say(paint('1;32', `Plinth is up: ${scheme()}://127.0.0.1:${services[0].port}  (API /v1, docs /docs) — Ctrl-C to stop`));
+  if (localTls) await localTls.report(services.map((service) => service.name), services[0].port);
 }
 
 await main();

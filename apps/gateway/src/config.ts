@@ -1,5 +1,7 @@
 import { IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { BaseServiceConfig, EnvNumber, EnvStringList } from '@plinth/service-bootstrap';
+import {
+  BaseServiceConfig, EncryptedWhenTlsRequired, EnvNumber, EnvStringList, IsPemFile, isEncryptedUrl, OnlyWithEncrypted, PairedWith, TlsFileWhenSet,
+} from '@plinth/service-bootstrap';
 
 /** The gateway's environment: the public HTTP edge (token verification settings are shared, in BaseServiceConfig). */
 export class GatewayConfig extends BaseServiceConfig {
@@ -60,9 +62,20 @@ export class GatewayConfig extends BaseServiceConfig {
   @EnvNumber() @IsInt() @Min(1) @Max(86_400)
   LOGIN_FAILURE_MEMORY_SECONDS = 900;
 
-  /** redis://… : rate-limit counters shared by every replica. Unset = per-replica memory (one replica only). */
-  @IsOptional() @Matches(/^rediss?:\/\/\S+$/)
+  /** redis://… or rediss://… (TLS): rate-limit counters shared by every replica. Unset = per-replica memory (one replica only). */
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/) @EncryptedWhenTlsRequired(isEncryptedUrl.redis, 'a rediss:// URL')
   REDIS_URL?: string;
+
+  /** CA bundle trusted for Redis' certificate (rediss://); unset = the public roots. */
+  @TlsFileWhenSet() @IsPemFile() @OnlyWithEncrypted('REDIS_URL', isEncryptedUrl.redis, 'a rediss:// URL')
+  REDIS_CA_FILE?: string;
+
+  /** Client certificate for Redis (`tls-auth-clients yes`). */
+  @TlsFileWhenSet() @IsPemFile() @PairedWith('REDIS_KEY_FILE') @OnlyWithEncrypted('REDIS_URL', isEncryptedUrl.redis, 'a rediss:// URL')
+  REDIS_CERT_FILE?: string;
+
+  @TlsFileWhenSet() @IsPemFile() @PairedWith('REDIS_CERT_FILE')
+  REDIS_KEY_FILE?: string;
 
   /** Prefix of the rate-limit keys in Redis (several deployments may share one Redis). */
   @IsString() @Matches(/^[\w:.-]{1,64}$/)

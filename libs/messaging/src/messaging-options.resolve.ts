@@ -20,6 +20,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
     confirmTimeoutMs: options.confirmTimeoutMs ?? 10_000,
     heartbeatSeconds: options.heartbeatSeconds ?? 10,
+    tls: options.tls ?? null,
     connectionName: options.connectionName ?? `${options.serviceName}@${process.pid}`,
   });
 }

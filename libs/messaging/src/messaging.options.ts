@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Topology } from './topology/topology.js';
 
 export interface RetryOptions {
@@ -27,6 +28,8 @@ export interface MessagingOptions {
   heartbeatSeconds?: number;
   /** Shown by `rabbitmqctl list_connections`; default `<serviceName>@<pid>`. */
   connectionName?: string;
+  /** Socket options for amqps:// (CA, client certificate); the broker's certificate and name are always verified. */
+  tls?: ConnectionOptions | null;
 }
 
 export type ResolvedMessagingOptions = Required<MessagingOptions>;

@@ -1,6 +1,7 @@
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import type { ConnectionOptions } from 'node:tls';
 
 export interface PersistenceOptions {
   /** Shows up as `application_name` in pg_stat_activity, so a DBA can tell services apart. */
@@ -12,6 +13,12 @@ export interface PersistenceOptions {
   migrations: MigrationObject[];
   /** Upper bound of pooled connections; default 10 (Postgres allows ~100 per server, shared by all replicas). */
   poolMax?: number;
+  /**
+   * TLS for every pooled connection (pg's `ssl`: CA, optional client certificate; chain and host name always
+   * verified). Required for TLS: the ORM reads only host, port, user, password and database from clientUrl, so an
+   * `sslmode` there would be dropped silently.
+   */
+  tls?: ConnectionOptions;
 }
 
 /** The one ORM configuration every service uses; also used by the `migrate` command and tests. */
@@ -34,6 +41,7 @@ export function buildOrmOptions(options: PersistenceOptions): Options {
       // Without it a black-holed database makes every query (and /readyz) hang on pool acquire.
       connectionTimeoutMillis: 5_000,
       application_name: options.serviceName,
+      ...(options.tls ? { ssl: options.tls } : {}),
     },
     migrations: {
       migrationsList: options.migrations,

@@ -1,17 +1,22 @@
 import { MikroORM } from '@mikro-orm/core';
-import { ConsoleLogger, Module, ValidationPipe, type DynamicModule, type LoggerService } from '@nestjs/common';
+import type { Server as TlsServer } from 'node:tls';
+import { ConsoleLogger, Module, ValidationPipe, type DynamicModule, type LoggerService, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { connectRmqTransport } from '@plinth/messaging';
 import { runMigrations } from '@plinth/persistence';
 import { httpMetricsMiddleware, ServiceMetrics, traceResponseHeader } from '@plinth/telemetry';
+import { serverTlsOptions, TlsSetupError } from '@plinth/tls';
 import type { BaseServiceConfig } from './config/base-service.config.js';
 import { ConfigValidationError, loadConfig } from './config/load-config.js';
 import { processEnvironment } from './config/process-environment.config.js';
 import { buildLoggerParams } from './logging/logger-params.js';
 import { ServiceRootModule, persistenceModuleFor } from './service-root.module.js';
 import type { BootstrapServiceOptions } from './service-options.js';
+import type { ConnectionTls } from './tls/connection-tls.js';
+import { reloadServerCertificate } from './tls/server-certificate-reload.js';
+import { prepareConnectionTls } from './tls/start-up-tls.js';
 
 const COMMANDS = ['migrate'] as const;
 
@@ -23,12 +28,23 @@ const COMMANDS = ['migrate'] as const;
 export async function bootstrapService(options: BootstrapServiceOptions): Promise<void> {
   const config = loadValidConfig(options);
   const command = processEnvironment.command();
-  if (command === 'migrate') return migrate(options, config);
-  if (command !== undefined) {
+  if (command !== undefined && command !== 'migrate') {
     process.stderr.write(`Unknown command "${command}" for ${options.name}; expected one of: ${COMMANDS.join(', ')}\n`);
     process.exit(1);
   }
-  return start(options, config);
+  const tls = await verifiedConnectionTls(options, config);
+  return command === 'migrate' ? migrate(options, config, tls) : start(options, config, tls);
+}
+
+/** Like a bad variable, a TLS setting that cannot work stops the service before anything connects. */
+async function verifiedConnectionTls(options: BootstrapServiceOptions, config: BaseServiceConfig): Promise<ConnectionTls> {
+  try {
+    return await prepareConnectionTls(config, options.tlsEndpoints?.(config) ?? []);
+  } catch (error) {
+    if (!(error instanceof TlsSetupError)) throw error;
+    process.stderr.write(`${options.name} failed to start: ${error.message}\n`);
+    process.exit(1);
+  }
 }
 
 function loadValidConfig(options: BootstrapServiceOptions): BaseServiceConfig {
@@ -41,11 +57,13 @@ function loadValidConfig(options: BootstrapServiceOptions): BaseServiceConfig {
   }
 }
 
-async function start(options: BootstrapServiceOptions, config: BaseServiceConfig): Promise<void> {
+async function start(options: BootstrapServiceOptions, config: BaseServiceConfig, tls: ConnectionTls): Promise<void> {
   const root = ServiceRootModule.forRoot({
-    name: options.name, module: options.module, configClass: options.config, config, database: options.database, accessTokenKeys: options.accessTokenKeys,
+    name: options.name, module: options.module, configClass: options.config, config, database: options.database, accessTokenKeys: options.accessTokenKeys, tls,
   });
-  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false }).catch((error: unknown) =>
+  // Nest's HttpsOptions is a looser copy of Node's TlsOptions.
+  const httpsOptions = tls.server ? (serverTlsOptions(tls.server) as NestApplicationOptions['httpsOptions']) : undefined;
+  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false, httpsOptions }).catch((error: unknown) =>
     failStart(options.name, error, new ConsoleLogger()),
   );
   const logger = app.get(Logger);
@@ -65,20 +83,21 @@ async function start(options: BootstrapServiceOptions, config: BaseServiceConfig
     await app.init();
     await app.startAllMicroservices();
     await app.listen(config.PORT);
-    logger.log(`ready on http://127.0.0.1:${config.PORT}`, 'Bootstrap');
+    if (tls.server) reloadServerCertificate(app.getHttpServer() as unknown as TlsServer, tls.server, logger);
+    logger.log(`ready on ${tls.server ? 'https' : 'http'}://127.0.0.1:${config.PORT}`, 'Bootstrap');
   } catch (error) {
     await failStart(options.name, error, logger);
   }
 }
 
-async function migrate(options: BootstrapServiceOptions, config: BaseServiceConfig): Promise<void> {
+async function migrate(options: BootstrapServiceOptions, config: BaseServiceConfig, tls: ConnectionTls): Promise<void> {
   const { database } = options;
   if (!database) {
     // Uniform for tooling (`npm run migrate` runs it in every app): nothing to do is success.
     process.stdout.write(`${options.name} owns no database; nothing to migrate\n`);
     process.exit(0);
   }
-  const app = await NestFactory.createApplicationContext(MigrateModule.forRoot({ ...options, database }, config), { bufferLogs: true, abortOnError: false }).catch(
+  const app = await NestFactory.createApplicationContext(MigrateModule.forRoot({ ...options, database }, config, tls), { bufferLogs: true, abortOnError: false }).catch(
     (error: unknown) => failStart(options.name, error, new ConsoleLogger()),
   );
   const logger = app.get(Logger);
@@ -95,10 +114,10 @@ async function migrate(options: BootstrapServiceOptions, config: BaseServiceConf
 
 @Module({})
 class MigrateModule {
-  static forRoot(options: BootstrapServiceOptions & Required<Pick<BootstrapServiceOptions, 'database'>>, config: BaseServiceConfig): DynamicModule {
+  static forRoot(options: BootstrapServiceOptions & Required<Pick<BootstrapServiceOptions, 'database'>>, config: BaseServiceConfig, tls: ConnectionTls): DynamicModule {
     return {
       module: MigrateModule,
-      imports: [LoggerModule.forRoot(buildLoggerParams(options.name, config)), persistenceModuleFor(options.name, config, options.database)],
+      imports: [LoggerModule.forRoot(buildLoggerParams(options.name, config)), persistenceModuleFor(options.name, config, options.database, tls.database)],
     };
   }
 }

@@ -2,6 +2,7 @@ import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { Type } from '@nestjs/common';
 import type { AccessTokensOptions } from '@plinth/access-tokens';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { TlsEndpoint } from '@plinth/tls';
 import type { BaseServiceConfig } from './config/base-service.config.js';
 
 export type ServiceName = 'gateway' | 'auth' | 'users' | 'orders' | 'notifications';
@@ -23,4 +24,6 @@ export interface BootstrapServiceOptions {
   accessTokenKeys?: AccessTokensOptions['source'];
   /** The gateway adds its HTTP edge here (prefix, helmet, CORS, OpenAPI…), before listening. */
   configureHttp?: (app: NestExpressApplication) => void | Promise<void>;
+  /** TLS connections of the app's own (the gateway's Redis), verified at start-up with the broker's and the database's. */
+  tlsEndpoints?: (config: BaseServiceConfig) => TlsEndpoint[];
 }

@@ -7,6 +7,7 @@ import { AccessTokensModule, type AccessTokensOptions } from '@plinth/access-tok
 import { AuthRpc, type JwksResult } from '@plinth/contracts';
 import { MessagingModule, OutboxInboxModule, RpcClient, messagingEntities, messagingMigrations } from '@plinth/messaging';
 import { PersistenceModule } from '@plinth/persistence';
+import type { ConnectionOptions } from 'node:tls';
 import { BaseServiceConfig, type DatabaseServiceConfig } from './config/base-service.config.js';
 import { BrokerHealthIndicator } from './health/broker.health-indicator.js';
 import { HealthController } from './health/health.controller.js';
@@ -16,7 +17,9 @@ import { TelemetryFlush } from './telemetry-flush.js';
 import { MessageMetricsInterceptor } from './metrics/message-metrics.interceptor.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ScrapeTimeGauges } from './metrics/scrape-time-gauges.js';
+import { TlsCertificateGauges } from './metrics/tls-certificate-gauges.js';
 import type { ServiceDatabase, ServiceName } from './service-options.js';
+import type { ConnectionTls } from './tls/connection-tls.js';
 
 /** Makes the validated config injectable by its own class and as BaseServiceConfig. */
 @Global()
@@ -38,6 +41,7 @@ export interface ServiceRootOptions {
   config: BaseServiceConfig;
   database?: ServiceDatabase;
   accessTokenKeys?: AccessTokensOptions['source'];
+  tls: ConnectionTls;
 }
 
 /** Every service but auth reads the signing keys from auth's JWKS, over RPC (cached, so not per request). */
@@ -61,19 +65,20 @@ export function accessTokensModuleFor(config: BaseServiceConfig, source: AccessT
 }
 
 /** Persistence only: what `migrate` needs, without a broker connection. */
-export function persistenceModuleFor(name: ServiceName, config: BaseServiceConfig, database: ServiceDatabase): DynamicModule {
+export function persistenceModuleFor(name: ServiceName, config: BaseServiceConfig, database: ServiceDatabase, tls?: ConnectionOptions): DynamicModule {
   return PersistenceModule.forRoot({
     serviceName: name,
     clientUrl: (config as DatabaseServiceConfig).DATABASE_URL,
     entities: [...database.entities, ...messagingEntities],
     migrations: [...database.migrations, ...messagingMigrations],
+    tls,
   });
 }
 
 /** The module tree every service runs: config, logger, messaging, persistence, access tokens, health, then the app. */
 @Module({})
 export class ServiceRootModule {
-  static forRoot({ name, module, configClass, config, database, accessTokenKeys }: ServiceRootOptions): DynamicModule {
+  static forRoot({ name, module, configClass, config, database, accessTokenKeys, tls }: ServiceRootOptions): DynamicModule {
     // Half of the budget for HTTP, the rest for the broker drain and closing the pool.
     const halfShutdown = Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2);
     return {
@@ -89,8 +94,9 @@ export class ServiceRootModule {
           prefetch: config.PREFETCH,
           retry: { maxAttempts: config.EVENT_MAX_ATTEMPTS, delaysMs: [...config.EVENT_RETRY_DELAYS_MS] },
           shutdownTimeoutMs: halfShutdown,
+          tls: tls.broker,
         }),
-        ...(database ? [persistenceModuleFor(name, config, database), OutboxInboxModule] : []),
+        ...(database ? [persistenceModuleFor(name, config, database, tls.database), OutboxInboxModule] : []),
         accessTokensModuleFor(config, accessTokenKeys),
         module,
       ],
@@ -102,6 +108,7 @@ export class ServiceRootModule {
         { provide: HTTP_DRAIN_MS, useValue: halfShutdown },
         { provide: ServiceMetrics, useValue: new ServiceMetrics(name) },
         ScrapeTimeGauges,
+        TlsCertificateGauges,
         { provide: APP_INTERCEPTOR, useClass: MessageMetricsInterceptor },
       ],
     };

@@ -11,3 +11,6 @@ export { testInfrastructure } from './test-infrastructure.config.js';
 export { OtlpReceiver, SpanKind, type ReceivedSpan } from './otlp/otlp-receiver.js';
 export * from './test-signing-key.js';
 export * from './caller-tokens.js';
+export { LocalCa, type IssuedCertificate, type IssueOptions } from './tls/local-ca.js';
+export * from './private-nodes/index.js';
+export { LOCAL_HOSTS, startTlsInfrastructure, trustTestCa, type TlsInfrastructure, type TlsInfrastructureOptions } from './tls/tls-infrastructure.js';

@@ -29,8 +29,9 @@ export class ServiceProcess {
     private readonly args: string[] = [],
   ) {}
 
+  /** https:// when the service is given a certificate (TLS_CERT_FILE); trust its CA with `trustTestCa()`. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.env['TLS_CERT_FILE'] ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** The running process's id (for signals a test sends itself, e.g. SIGSTOP/SIGCONT); undefined when stopped. */

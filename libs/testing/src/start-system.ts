@@ -2,6 +2,14 @@ import { ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { testInfrastructure } from './test-infrastructure.config.js';
 import { createTestVhost, type TestVhost } from './test-vhost.js';
+
+/** Where a system gets its vhost and databases: the shared servers, or private nodes (TLS runs). */
+export interface SystemInfrastructure {
+  createVhost(label: string): Promise<TestVhost>;
+  createDatabase(label: string): Promise<TestDatabase>;
+}
+
+const sharedInfrastructure: SystemInfrastructure = { createVhost: createTestVhost, createDatabase: createTestDatabase };
 import { freePort } from './free-port.js';
 
 export const serviceNames = ['gateway', 'auth', 'users', 'orders', 'notifications'] as const;
@@ -19,6 +27,8 @@ export interface StartSystemOptions {
   services?: ServiceName[];
   /** Per service, for /readyz after spawning; default 90 s (five Nest apps booting at once on two busy cores). */
   readyTimeoutMs?: number;
+  /** Default: the shared PostgreSQL and RabbitMQ of this machine. */
+  infrastructure?: SystemInfrastructure;
 }
 
 export interface RunningSystem {
@@ -60,6 +70,7 @@ const stripped = ['PORT', 'DATABASE_URL', 'RABBITMQ_URL', 'NODE_OPTIONS', 'LOG_F
 export async function startSystem(options: StartSystemOptions = {}): Promise<RunningSystem> {
   const names = options.services ?? [...serviceNames];
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+  const infrastructure = options.infrastructure ?? sharedInfrastructure;
   const databases = new Map<ServiceName, TestDatabase>();
   const processes = new Map<ServiceName, ServiceProcess>();
   let vhost: TestVhost | undefined;
@@ -72,10 +83,10 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
 
   try {
     const [createdVhost] = await Promise.all([
-      createTestVhost('system'),
+      infrastructure.createVhost('system'),
       ...names
         .filter((name) => databaseServices.includes(name))
-        .map(async (name) => databases.set(name, await createTestDatabase(`sys_${name}`))),
+        .map(async (name) => databases.set(name, await infrastructure.createDatabase(`sys_${name}`))),
     ]);
     vhost = createdVhost;
     const env = { ...defaultEnv(), RABBITMQ_URL: vhost.url, ...options.env };

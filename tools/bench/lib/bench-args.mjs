@@ -17,7 +17,8 @@ export const USAGE = `usage: node_modules/.bin/node tools/bench/bench.mjs [optio
   --streams N        users with an open SSE stream during the open-loop run; its orders rotate over them (default 10)
   --shared-broker    run on the shared RabbitMQ instead of a private node (its CPU then includes other work)
   --quick            short everything, for a smoke test (results are not meaningful)
-  --help`;
+  --help
+The cost of TLS (same system TLS off vs on, alternating): node_modules/.bin/node tools/bench/tls-cost.mjs --help`;
 
 const positiveInteger = (name, text) => {
   const value = Number(text);

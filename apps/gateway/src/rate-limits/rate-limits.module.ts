@@ -3,13 +3,16 @@ import { GatewayConfig } from '../config.js';
 import { LOGIN_DELAY_STORE, LoginDelays } from './login-delays.js';
 import { MemoryLoginDelayStore, type LoginDelayStore } from './login-delay.store.js';
 import { rateLimitStorage } from './rate-limits.js';
+import { redisConnectionOf } from './redis-connection.js';
 import { RedisLoginDelayStore } from './redis-login-delay.store.js';
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
 /** Shared by every replica in Redis when REDIS_URL is set; this replica's memory otherwise (like the counters). */
-const loginDelayStore = (config: GatewayConfig): LoginDelayStore =>
-  config.REDIS_URL ? new RedisLoginDelayStore(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX) : new MemoryLoginDelayStore();
+const loginDelayStore = (config: GatewayConfig): LoginDelayStore => {
+  const redis = redisConnectionOf(config);
+  return redis ? new RedisLoginDelayStore(redis.url, config.RATE_LIMIT_KEY_PREFIX, redis.tls) : new MemoryLoginDelayStore();
+};
 
 /** Owns the rate-limit counter and login-delay stores as providers, so Nest closes their Redis connections on shutdown. */
 @Module({

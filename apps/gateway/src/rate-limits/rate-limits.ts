@@ -6,6 +6,7 @@ import { isOperationalPath } from '../access/access-policy.js';
 import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
 import type { GatewayConfig } from '../config.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
+import { redisConnectionOf } from './redis-connection.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 const CREDENTIAL_ROUTE = 'plinth:credential-route';
@@ -40,8 +41,10 @@ const isCallerWrite = (context: ExecutionContext): boolean =>
   !READ_METHODS.has(context.switchToHttp().getRequest<Request>().method) && callerOf(context) !== undefined;
 
 /** Counters shared by every replica in Redis when REDIS_URL is set; this replica's memory otherwise. */
-export const rateLimitStorage = (config: GatewayConfig): ThrottlerStorage =>
-  config.REDIS_URL ? new RedisThrottlerStorage(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX) : new MemoryThrottlerStorage();
+export const rateLimitStorage = (config: GatewayConfig): ThrottlerStorage => {
+  const redis = redisConnectionOf(config);
+  return redis ? new RedisThrottlerStorage(redis.url, config.RATE_LIMIT_KEY_PREFIX, redis.tls) : new MemoryThrottlerStorage();
+};
 
 export const rateLimitOptions = (config: GatewayConfig, storage: ThrottlerStorage): ThrottlerModuleOptions => ({
   throttlers: [

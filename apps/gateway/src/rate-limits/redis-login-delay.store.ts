@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import type { LoginAttemptVerdict, LoginDelayPolicy, LoginDelayStore } from './login-delay.store.js';
 
@@ -39,9 +40,9 @@ export class RedisLoginDelayStore implements LoginDelayStore, OnApplicationShutd
   private readonly logger = new Logger(RedisLoginDelayStore.name);
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly keyPrefix: string) {
+  constructor(url: string, private readonly keyPrefix: string, tls?: ConnectionOptions) {
     // Fail fast rather than queue, like the rate-limit storage: a login must not hang while Redis is away.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, ...(tls ? { tls } : {}) });
     this.redis.on('error', () => undefined);
   }
 

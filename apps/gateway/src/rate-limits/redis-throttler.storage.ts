@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -31,9 +32,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleInit, On
   private readonly logger = new Logger(RedisThrottlerStorage.name);
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly keyPrefix: string) {
+  constructor(url: string, private readonly keyPrefix: string, tls?: ConnectionOptions) {
     // Fail fast rather than queue: a rate-limit check must not hang a request while Redis is away.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, ...(tls ? { tls } : {}) });
     this.redis.on('error', () => undefined);
   }
 

@@ -49,6 +49,7 @@ export class AmqpConnection implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     const recovering = await connect(this.urlWithHeartbeat(), {
+      ...this.options.tls, // amqps:// only: tls.connect takes these with the socket options below
       noDelay: true, // Nagle would hold small RPC frames back for up to 40 ms
       timeout: 5000,
       clientProperties: { connection_name: this.options.connectionName },

@@ -1,5 +1,8 @@
-import { ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { EnvNumber, EnvNumberList } from './env-transforms.js';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { EnvBoolean, EnvNumber, EnvNumberList } from './env-transforms.js';
+import {
+  EncryptedWhenTlsRequired, IsPemFile, isEncryptedUrl, OnlyWithEncrypted, PairedWith, PostgresSslMode, SetWhenTlsRequired, TlsFileWhenRequired, TlsFileWhenSet,
+} from './tls-config.rules.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -17,6 +20,7 @@ export class BaseServiceConfig {
   PORT = 3000;
 
   @Matches(/^amqps?:\/\/[^\s]+$/, { message: '$property must be an amqp:// or amqps:// URL' })
+  @EncryptedWhenTlsRequired(isEncryptedUrl.amqp, 'an amqps:// URL')
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
   @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
@@ -66,10 +70,69 @@ export class BaseServiceConfig {
   /** Verified access tokens remembered per process, so a client's next request skips the ES256 check (0 = off). */
   @EnvNumber() @IsInt() @Min(0) @Max(1_000_000)
   VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+  // Transport security (see @plinth/tls). Verification is never optional: a TLS connection always checks the
+  // peer's chain and host name; these variables only say which CA to trust and which certificate to present.
+
+  /** Refuse every plaintext connection: amqp://, a DATABASE_URL without sslmode=verify-full, redis://, http:// OTLP, an HTTP listener. */
+  @EnvBoolean() @IsBoolean({ message: '$property must be true or false' })
+  TLS_REQUIRED = false;
+
+  /** CA bundle trusted for the broker's certificate (amqps://); unset = the public roots. */
+  @TlsFileWhenSet() @IsPemFile() @OnlyWithEncrypted('RABBITMQ_URL', isEncryptedUrl.amqp, 'an amqps:// URL')
+  RABBITMQ_CA_FILE?: string;
+
+  /** Client certificate for the broker (RabbitMQ `ssl_options.verify = verify_peer` + `fail_if_no_peer_cert`). */
+  @TlsFileWhenSet() @IsPemFile() @PairedWith('RABBITMQ_KEY_FILE') @OnlyWithEncrypted('RABBITMQ_URL', isEncryptedUrl.amqp, 'an amqps:// URL')
+  RABBITMQ_CERT_FILE?: string;
+
+  @TlsFileWhenSet() @IsPemFile() @PairedWith('RABBITMQ_CERT_FILE')
+  RABBITMQ_KEY_FILE?: string;
+
+  /** Serve HTTP(S) with this certificate (chain) and key; reloaded when the files change. Required under TLS_REQUIRED. */
+  @TlsFileWhenRequired() @IsPemFile() @SetWhenTlsRequired() @PairedWith('TLS_KEY_FILE')
+  TLS_CERT_FILE?: string;
+
+  @TlsFileWhenRequired() @IsPemFile() @SetWhenTlsRequired() @PairedWith('TLS_CERT_FILE')
+  TLS_KEY_FILE?: string;
+
+  // The OTLP exporter reads the OTEL_* variables itself (OpenTelemetry's standard names); they are declared here
+  // so that a wrong one stops the start-up instead of silently dropping every span.
+
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: '$property must be an http:// or https:// URL' })
+  @EncryptedWhenTlsRequired(isEncryptedUrl.otlp, 'an https:// URL')
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: '$property must be an http:// or https:// URL' })
+  @EncryptedWhenTlsRequired(isEncryptedUrl.otlp, 'an https:// URL')
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  /** CA bundle trusted for the collector's certificate (https:// endpoints). */
+  @TlsFileWhenSet() @IsPemFile()
+  OTEL_EXPORTER_OTLP_CERTIFICATE?: string;
+
+  @TlsFileWhenSet() @IsPemFile() @PairedWith('OTEL_EXPORTER_OTLP_CLIENT_KEY')
+  OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE?: string;
+
+  @TlsFileWhenSet() @IsPemFile() @PairedWith('OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE')
+  OTEL_EXPORTER_OTLP_CLIENT_KEY?: string;
 }
 
 /** A service that owns a database. Apps set their default: `DATABASE_URL = '…/plinth_orders'`. */
 export class DatabaseServiceConfig extends BaseServiceConfig {
   @Matches(/^postgres(ql)?:\/\/[^\s/]+\/[^\s/?]+(\?\S*)?$/, { message: '$property must be a postgres:// URL' })
+  @PostgresSslMode()
+  @EncryptedWhenTlsRequired(isEncryptedUrl.postgres, 'a postgres:// URL with sslmode=verify-full')
   DATABASE_URL!: string;
+
+  /** CA bundle trusted for the database server's certificate (with `sslmode=verify-full`); unset = the public roots. */
+  @TlsFileWhenSet() @IsPemFile() @OnlyWithEncrypted('DATABASE_URL', isEncryptedUrl.postgres, 'a URL with sslmode=verify-full')
+  DATABASE_CA_FILE?: string;
+
+  /** Client certificate for the database (certificate authentication, `hostssl … cert`). */
+  @TlsFileWhenSet() @IsPemFile() @PairedWith('DATABASE_KEY_FILE') @OnlyWithEncrypted('DATABASE_URL', isEncryptedUrl.postgres, 'a URL with sslmode=verify-full')
+  DATABASE_CERT_FILE?: string;
+
+  @TlsFileWhenSet() @IsPemFile() @PairedWith('DATABASE_CERT_FILE')
+  DATABASE_KEY_FILE?: string;
 }

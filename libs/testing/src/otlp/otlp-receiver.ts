@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { decodeTraceRequestProtobuf } from './otlp-trace-schema.js';
 
@@ -32,11 +34,12 @@ export class OtlpReceiver {
   /** Every decoded request as JSON text, for "no secret anywhere in telemetry" assertions. */
   readonly rawRequests: string[] = [];
 
-  private constructor(private readonly server: Server) {}
+  private constructor(private readonly server: Server, private readonly scheme: 'http' | 'https') {}
 
-  static async start(): Promise<OtlpReceiver> {
-    const server = createServer();
-    const receiver = new OtlpReceiver(server);
+  /** With `tls`, an https:// receiver (OTLP over TLS) with that certificate. */
+  static async start(tls?: { certFile: string; keyFile: string }): Promise<OtlpReceiver> {
+    const server = tls ? (createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }) as unknown as Server) : createServer();
+    const receiver = new OtlpReceiver(server, tls ? 'https' : 'http');
     server.on('request', (request, response) => {
       receiver.receive(request).then(
         (status) => response.writeHead(status, { 'content-type': 'application/json' }).end('{}'),
@@ -49,7 +52,7 @@ export class OtlpReceiver {
 
   /** The base URL for OTEL_EXPORTER_OTLP_ENDPOINT (exporters append /v1/traces). */
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   trace(traceId: string): ReceivedSpan[] {
