@@ -11,3 +11,6 @@ export { testInfrastructure } from './test-infrastructure.config.js';
 export { OtlpReceiver, SpanKind, type ReceivedSpan } from './otlp/otlp-receiver.js';
 export * from './test-signing-key.js';
 export * from './caller-tokens.js';
+export { PrometheusServer, type ActiveAlert, type PrometheusServerOptions, type PrometheusTarget, type Sample } from './prometheus/prometheus-server.js';
+export { metricNamesIn, PROMETHEUS_OWN_SERIES } from './prometheus/promql-metric-names.js';
+export * from './prometheus/monitoring-queries.js';
