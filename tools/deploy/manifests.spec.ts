@@ -1,6 +1,6 @@
 // Offline validation of k8s/: every overlay and every per-service path is rendered with
 // `kubectl kustomize`, every object is schema-checked, and the deployment policies hold.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { workspaceRoot } from './image-contents.mjs';
@@ -81,8 +81,9 @@ describe('kustomize rendering', () => {
       const objects = objectsOf(`k8s/overlays/${environment}/${service}`);
       expect(objects.filter((object) => object.metadata.labels?.['app.kubernetes.io/name'] !== service).map(idOf)).toEqual([]);
       const kinds = new Set(objects.map((object) => object.kind));
-      const expected = ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'];
+      const expected = ['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceMonitor'];
       expect(expected.filter((kind) => !kinds.has(kind))).toEqual([]);
+      expect(kinds.has('PrometheusRule')).toBe(existsSync(join(workspaceRoot, 'k8s/base', service, 'slo.yaml')));
       expect(kinds.has('HorizontalPodAutoscaler') || kinds.has('ScaledObject')).toBe(true);
       expect(kinds.has('Job')).toBe(databaseServices.includes(service));
       expect(new Set(objects.map((object) => object.metadata.namespace))).toEqual(new Set([environment === 'prod' ? 'plinth' : 'plinth-dev']));
@@ -319,6 +320,34 @@ describe('configuration and secrets', () => {
         expect(configMap?.data).toMatchObject({ OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel-collector:4318', NODE_ENV: 'production' });
       }
     }
+  });
+});
+
+describe('monitoring', () => {
+  it.each(environments.flatMap((environment) => services.map((service) => [environment, service])))(
+    '%s/%s is scraped: a ServiceMonitor on its Service\'s http port at /metrics as job "plinth", and scrape annotations on its pods',
+    (environment, service) => {
+      const objects = objectsOf(`k8s/overlays/${environment}/${service}`);
+      const monitor = theOne(objects, 'ServiceMonitor');
+      const serviceObject = theOne(objects, 'Service');
+      const [container] = podSpecOf(theOne(objects, 'Deployment')).containers;
+      const annotations = theOne(objects, 'Deployment').spec.template.metadata.annotations ?? {};
+      expect(matches(monitor.spec.selector.matchLabels, serviceObject.metadata.labels)).toBe(true);
+      expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+      expect(serviceObject.spec.ports.map((port: Container) => port.name)).toContain('http');
+      expect(serviceObject.metadata.labels?.[monitor.spec.jobLabel]).toBe('plinth');
+      expect(monitor.metadata.namespace).toBe(serviceObject.metadata.namespace);
+      const httpPort = container.ports.find((port: Container) => port.name === 'http').containerPort;
+      expect(annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(httpPort), 'prometheus.io/path': '/metrics' });
+    },
+  );
+
+  it.each(environments)('%s: the cause alerts come with the infrastructure, each SLO\'s rules with its service', (environment) => {
+    const rules = (path: string) => objectsOf(path).filter((object) => object.kind === 'PrometheusRule').map((object) => object.metadata.name);
+    expect(rules(`k8s/overlays/${environment}/infra`)).toEqual(['plinth-causes']);
+    const withSlos = services.filter((service) => existsSync(join(workspaceRoot, 'k8s/base', service, 'slo.yaml')));
+    expect(withSlos).toEqual(expect.arrayContaining(['gateway', 'notifications']));
+    for (const service of services) expect(rules(`k8s/overlays/${environment}/${service}`)).toEqual(withSlos.includes(service) ? [`${service}-slos`] : []);
   });
 });
 

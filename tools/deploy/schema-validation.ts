@@ -1,7 +1,7 @@
 // Validates rendered objects against the Kubernetes OpenAPI schemas packaged on npm (kubernetes-models
 // for built-in kinds, @kubernetes-models/keda for KEDA, @kubernetes-models/cert-manager for cert-manager's
-// Issuer and Certificate). The RabbitMQ and CloudNativePG operators' CRD schemas are not packaged, so those
-// kinds get the structural checks below instead.
+// Issuer and Certificate, @kubernetes-models/prometheus-operator for ServiceMonitor and PrometheusRule). The
+// RabbitMQ and CloudNativePG operators' CRD schemas are not packaged, so those kinds get the structural checks below instead.
 import type { K8sObject } from './kustomize-render.js';
 
 interface Model {
@@ -9,7 +9,11 @@ interface Model {
 }
 type ModelClass = new (data: K8sObject) => Model;
 
-const packagedGroups: Record<string, string> = { 'keda.sh': '@kubernetes-models/keda', 'cert-manager.io': '@kubernetes-models/cert-manager' };
+const packagedGroups: Record<string, string> = {
+  'keda.sh': '@kubernetes-models/keda',
+  'cert-manager.io': '@kubernetes-models/cert-manager',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+};
 
 async function modelFor(object: K8sObject): Promise<ModelClass | undefined> {
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';

@@ -1,4 +1,4 @@
-// Inspect and re-drive the services' dead-letter queues (`<service>.events.dlq`), with the queue and header
+// Inspect, re-drive or discard the services' dead-letter queues (`<service>.events.dlq`), with the queue and header
 // names of @plinth/messaging. Used by `tools/dlq/dlq.mjs` and by the chaos poison scenario.
 import amqp from 'amqplib';
 import {
@@ -95,5 +95,20 @@ export function redriveDeadLetters(url, queue, { limit = Infinity } = {}) {
       moved += 1;
     }
     return { from: queue, to: target, moved };
+  });
+}
+
+/**
+ * Takes up to `limit` messages off the queue for good — for poison that no fix will make valid — and returns each
+ * in full (headers and body), so the caller keeps a record of what was thrown away. Acked one by one as returned.
+ */
+export function discardDeadLetters(url, queue, { limit = Infinity } = {}) {
+  return withChannel(url, async (channel) => {
+    const discarded = [];
+    for (let message; discarded.length < limit && (message = await channel.get(queue, { noAck: false })); ) {
+      discarded.push({ ...describe(message), headers: message.properties.headers ?? {}, body: message.content.toString('utf8') });
+      channel.ack(message);
+    }
+    return discarded;
   });
 }

@@ -6,10 +6,11 @@ import { declareTopology, defaultTopology, ERROR_HEADER, ROUTING_KEY_HEADER } fr
 import { createTestVhost, type TestVhost } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM tool without type declarations
-import { listDeadLetters, peekDeadLetters, redriveDeadLetters, resolveDeadLetterQueue } from './dead-letters.mjs';
+import { discardDeadLetters, listDeadLetters, peekDeadLetters, redriveDeadLetters, resolveDeadLetterQueue } from './dead-letters.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const DLQ = 'notifications.events.dlq';
+const DLQ_USERS = 'users.events.dlq';
 
 describe('tools/dlq against a real broker (own vhost)', () => {
   let vhost: TestVhost;
@@ -62,6 +63,19 @@ describe('tools/dlq against a real broker (own vhost)', () => {
     expect(first && first.properties).toMatchObject({ messageId: 'm1', type: 'orders.order.created', deliveryMode: 2 });
     expect((await channel.checkQueue(DLQ)).messageCount).toBe(1);
     await channel.close();
+  });
+
+  it('discards up to --limit messages for good and returns each in full, so nothing goes unrecorded', async () => {
+    const channel = await broker.createChannel();
+    for (const n of [7, 8]) {
+      channel.sendToQueue(DLQ_USERS, Buffer.from(`not json ${n}`), { persistent: true, messageId: `p${n}`, headers: { [ERROR_HEADER]: 'malformed JSON' } });
+    }
+    await channel.close();
+    const [first] = await discardDeadLetters(vhost.url, DLQ_USERS, { limit: 1 });
+    expect(first).toMatchObject({ messageId: 'p7', error: 'malformed JSON', body: 'not json 7', headers: { [ERROR_HEADER]: 'malformed JSON' } });
+    expect((await listDeadLetters(vhost.url)).find((row: { queue: string }) => row.queue === DLQ_USERS).messages).toBe(1);
+    expect(await discardDeadLetters(vhost.url, DLQ_USERS)).toHaveLength(1);
+    expect((await listDeadLetters(vhost.url)).find((row: { queue: string }) => row.queue === DLQ_USERS).messages).toBe(0);
   });
 
   it('accepts a service name and refuses unknown queues', () => {

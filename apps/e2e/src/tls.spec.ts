@@ -138,8 +138,8 @@ describe('TLS on every hop', () => {
 
   it('publishes each configured certificate\'s expiry as plinth_tls_certificate_expiry_timestamp_seconds', async () => {
     const metrics = await (await fetch(`${system.gatewayUrl}/metrics`)).text();
-    const notAfter = (file: string) => Math.floor(new Date(new X509Certificate(readFileSync(file)).validTo).getTime() / 1000);
-    const sample = (file: string) => new RegExp(`^plinth_tls_certificate_expiry_timestamp_seconds\\{file="${file.replace(/[.]/g, '\\.')}",service="gateway"\\} (\\d+)$`, 'm').exec(metrics)?.[1];
+    const notAfter = (file: string) => new X509Certificate(readFileSync(file)).validToDate.getTime() / 1000;
+    const sample = (file: string) => new RegExp(`^plinth_tls_certificate_expiry_timestamp_seconds\\{path="${file.replace(/[.]/g, '\\.')}",service="gateway"\\} (\\S+)$`, 'm').exec(metrics)?.[1];
     expect(Number(sample(infra.serviceCertificate.certFile))).toBe(notAfter(infra.serviceCertificate.certFile));
     expect(Number(sample(infra.clientCertificate.certFile))).toBe(notAfter(infra.clientCertificate.certFile));
     expect(Number(sample(infra.ca.caFile))).toBe(notAfter(infra.ca.caFile));

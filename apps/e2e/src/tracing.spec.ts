@@ -202,7 +202,7 @@ describe('distributed tracing', () => {
   });
 
   it('serves Prometheus metrics on every service that promtool check metrics accepts', async () => {
-    for (const service of ['auth', 'users', 'orders', 'notifications'] as const) {
+    for (const service of ['gateway', 'auth', 'users', 'orders', 'notifications'] as const) {
       const check = spawnSync('promtool', ['check', 'metrics'], { input: await scrape(service), encoding: 'utf8' });
       expect({ service, status: check.status, error: check.error?.message, output: `${check.stdout}${check.stderr}`.trim() }).toEqual({
         service,
@@ -211,6 +211,29 @@ describe('distributed tracing', () => {
         output: '',
       });
     }
+  });
+
+  it('links a latency bucket to its trace: the OpenMetrics exemplar of POST /v1/orders names a trace the receiver has', async () => {
+    const res = await fetch(`${system.gatewayUrl}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
+    expect(res.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+    const exposition = await res.text();
+    expect(exposition.trimEnd().endsWith('# EOF')).toBe(true);
+    const exemplars = exposition
+      .split('\n')
+      .filter((line) => line.startsWith('http_server_request_duration_seconds_bucket{') && line.includes('route="/v1/orders"') && line.includes('method="POST"'))
+      .flatMap((line) => {
+        const match = / # \{trace_id="([0-9a-f]{32})",span_id="([0-9a-f]{16})"\} ([0-9.e-]+) [0-9.]+$/.exec(line);
+        return match ? [{ traceId: match[1] ?? '', spanId: match[2] ?? '', seconds: Number(match[3]) }] : [];
+      });
+    expect(exemplars.length).toBeGreaterThanOrEqual(1);
+    // The exemplar is the request's server span: it exists in the exported traces, and it is POST /v1/orders.
+    const linked = exemplars.map((exemplar) => receiver.trace(exemplar.traceId).find((span) => span.spanId === exemplar.spanId));
+    expect(linked.filter((span) => span === undefined)).toEqual([]);
+    expect(linked[0]).toMatchObject({ service: 'gateway', kind: SpanKind.server, name: 'POST /v1/orders' });
+    // Message handlers link their consumer span the same way.
+    const orders = await (await fetch(`${system.urlOf('orders')}/metrics`, { headers: { accept: 'application/openmetrics-text' } })).text();
+    const rpcExemplar = /^messaging_handler_duration_seconds_bucket\{.*pattern="orders\.create".* # \{trace_id="([0-9a-f]{32})",span_id="([0-9a-f]{16})"\}/m.exec(orders);
+    expect(receiver.trace(rpcExemplar?.[1] ?? '').find((span) => span.spanId === rpcExemplar?.[2])).toMatchObject({ service: 'orders', kind: SpanKind.consumer });
   });
 
   it('exposes runtime, queue, dead-letter, outbox and pool series', async () => {
@@ -227,6 +250,15 @@ describe('distributed tracing', () => {
     expect(sample(notifications, 'messaging_queue_messages_ready', { queue: 'notifications.events' })).toBeGreaterThanOrEqual(0);
     expect(sample(notifications, 'messaging_dlq_messages', { queue: 'notifications.events.dlq' })).toBe(0);
     expect(sample(notifications, 'messaging_handlers_in_flight', { kind: 'event' })).toBe(0);
+    expect(sample(orders, 'messaging_broker_up')).toBe(1);
+    expect(sample(orders, 'db_up')).toBe(1);
+    expect(sample(orders, 'messaging_queue_consumers', { queue: 'orders.rpc' })).toBe(1);
+    expect(sample(notifications, 'messaging_queue_consumers', { queue: 'notifications.events' })).toBe(1);
+    // Freshness: the order event was stored by notifications within the retry-free path (well under 5 s).
+    expect(sample(notifications, 'messaging_event_age_seconds_count', { pattern: 'orders.order.created' })).toBeGreaterThanOrEqual(1);
+    expect(sample(notifications, 'messaging_event_age_seconds_bucket', { pattern: 'orders.order.created', le: '5' })).toBe(
+      sample(notifications, 'messaging_event_age_seconds_count', { pattern: 'orders.order.created' }),
+    );
   });
 
   it('moves the RED series after traffic: RPC and event handler counts, HTTP requests per route', async () => {

@@ -14,3 +14,6 @@ export * from './caller-tokens.js';
 export { LocalCa, type IssuedCertificate, type IssueOptions } from './tls/local-ca.js';
 export * from './private-nodes/index.js';
 export { LOCAL_HOSTS, startTlsInfrastructure, trustTestCa, type TlsInfrastructure, type TlsInfrastructureOptions } from './tls/tls-infrastructure.js';
+export { PrometheusServer, type ActiveAlert, type PrometheusServerOptions, type PrometheusTarget, type Sample } from './prometheus/prometheus-server.js';
+export { metricNamesIn, PROMETHEUS_OWN_SERIES } from './prometheus/promql-metric-names.js';
+export * from './prometheus/monitoring-queries.js';

@@ -1,10 +1,9 @@
-// A RabbitMQ node of the bench's own (tools/chaos's PrivateRabbit): the shared broker also carries other
+// A RabbitMQ node of the bench's own (@plinth/testing's PrivateRabbit): the shared broker also carries other
 // engineers' test traffic, so its CPU could not be charged to Plinth's orders. @plinth/testing is pointed
 // at it (vhosts are created there, services connect there) through its testInfrastructure settings.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PrivateRabbit } from '../../chaos/private-infra.mjs';
 import { rabbitPid } from './process-cpu.mjs';
 
 const RABBIT_BIN = process.env.CHAOS_RABBITMQ_BIN ?? '/usr/lib/rabbitmq/bin';
@@ -16,7 +15,7 @@ const quote = (value) => `'${String(value).replaceAll("'", "'\\''")}'`;
  * A node of our own on free ports. Other suites start private nodes on "free" ports too: if one of them won
  * the race for our AMQP port, our node is not the one listening there, and we start again elsewhere.
  */
-async function startOwnNode() {
+async function startOwnNode({ PrivateRabbit }) {
   for (let attempt = 1; ; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), 'plinth-bench-rabbit-'));
     const rabbit = await PrivateRabbit.start(dir);
@@ -29,7 +28,7 @@ async function startOwnNode() {
 
 /** Boots the node, routes @plinth/testing's vhost and rabbitmqctl calls to it; stop() removes it. */
 export async function startPrivateBroker(testing) {
-  const { dir, rabbit } = await startOwnNode();
+  const { dir, rabbit } = await startOwnNode(testing);
   // testing's rabbitmqctl() runs one executable without extra arguments: a wrapper adds the node and its cookie.
   const ctl = join(dir, 'rabbitmqctl');
   const variables = Object.entries(rabbit.env).filter(([name]) => name === 'HOME' || name.startsWith('RABBITMQ_'));

@@ -1,11 +1,12 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { RmqContext } from '@nestjs/microservices';
-import { ServiceMetrics, type HandlerKind, type HandlerOutcome } from '@plinth/telemetry';
+import { sampledTraceExemplar, ServiceMetrics, type HandlerKind, type HandlerOutcome } from '@plinth/telemetry';
 import { finalize, tap, type Observable } from 'rxjs';
 
 /**
- * RED per message handler. Sits inside the transport's error interceptor, so it sees what the handler threw
- * (a typed RPC error reply and an event that goes to retry both count as `error`).
+ * RED per message handler, and for events their age once applied (freshness). Sits inside the transport's error
+ * interceptor, so it sees what the handler threw (a typed RPC error reply and an event that goes to retry both
+ * count as `error`). The consumer span of a sampled message is the exemplar.
  */
 @Injectable()
 export class MessageMetricsInterceptor implements NestInterceptor {
@@ -13,10 +14,12 @@ export class MessageMetricsInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
-    const rmq = context.switchToRpc().getContext<RmqContext>();
+    const rpc = context.switchToRpc();
+    const rmq = rpc.getContext<RmqContext>();
     const kind: HandlerKind = rmq.getMessage()?.properties?.replyTo ? 'rpc' : 'event';
     const pattern = String(rmq.getPattern());
-    const stopTimer = this.metrics.messageHandlerDuration.startTimer({ kind, pattern });
+    const exemplar = sampledTraceExemplar();
+    const stopTimer = this.metrics.messageHandlerDuration.startTimer({ kind, pattern }, exemplar);
     this.metrics.messageHandlersInFlight.inc({ kind });
     let outcome: HandlerOutcome = 'success';
     return next.handle().pipe(
@@ -24,6 +27,9 @@ export class MessageMetricsInterceptor implements NestInterceptor {
       finalize(() => {
         this.metrics.messageHandlersInFlight.dec({ kind });
         stopTimer({ outcome });
+        if (kind === 'event' && outcome === 'success') {
+          this.metrics.observeEventAge(pattern, (rpc.getData() as { occurredAt?: unknown } | undefined)?.occurredAt, exemplar);
+        }
       }),
     );
   }

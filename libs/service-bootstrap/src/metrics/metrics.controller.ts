@@ -1,15 +1,20 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ServiceMetrics } from '@plinth/telemetry';
+import { expositionFormatFor, ServiceMetrics } from '@plinth/telemetry';
 
-/** Prometheus scrape endpoint of every service (pod annotation / ServiceMonitor target). */
+/**
+ * Prometheus scrape endpoint of every service (pod annotation / ServiceMonitor target): OpenMetrics with exemplars
+ * when the scraper asks for it (Prometheus does), the classic text format otherwise.
+ */
 @Controller()
 export class MetricsController {
   constructor(private readonly metrics: ServiceMetrics) {}
 
   @Get('metrics')
-  async scrape(@Res() response: Response): Promise<void> {
-    response.setHeader('content-type', this.metrics.contentType);
-    response.send(await this.metrics.exposition());
+  async scrape(@Headers('accept') accept: string | undefined, @Res() response: Response): Promise<void> {
+    const format = expositionFormatFor(accept);
+    response.setHeader('content-type', this.metrics.contentTypeOf(format));
+    response.setHeader('vary', 'Accept');
+    response.send(await this.metrics.exposition(format));
   }
 }

@@ -1,14 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ServiceMetrics } from '@plinth/telemetry';
-import { earliestExpiry } from '@plinth/tls';
+import { exportCertificateExpiry, ServiceMetrics } from '@plinth/telemetry';
 import { BaseServiceConfig } from '../config/base-service.config.js';
 import { certificateFilesOf } from '../tls/connection-tls.js';
 
 /**
- * `plinth_tls_certificate_expiry_timestamp_seconds{file}`: the notAfter (Unix seconds) of the earliest-expiring
- * certificate in each configured certificate file, the service's own and the CAs it trusts. Read from disk at
- * scrape time, so it follows cert-manager's renewals; alert on `… - time() < 14 * 86400`. A file that cannot be
- * read at the moment has no sample (the start-up checks made sure it could once).
+ * Publishes the expiry of every certificate file this service is configured with (its own certificate, client
+ * certificates and the CAs it trusts) as `plinth_tls_certificate_expiry_timestamp_seconds{path}`, read at scrape
+ * time so it follows cert-manager's renewals; the PlinthTlsCertificateExpiring* alerts read it.
  */
 @Injectable()
 export class TlsCertificateGauges implements OnModuleInit {
@@ -19,18 +17,6 @@ export class TlsCertificateGauges implements OnModuleInit {
 
   onModuleInit(): void {
     const files = certificateFilesOf(this.config);
-    this.metrics.gauge(
-      'plinth_tls_certificate_expiry_timestamp_seconds',
-      'Expiry (notAfter, Unix seconds) of the earliest-expiring certificate in each configured certificate file.',
-      ['file'],
-      async () =>
-        files.flatMap((file) => {
-          try {
-            return [{ labels: { file }, value: earliestExpiry({ variable: file, path: file }).getTime() / 1000 }];
-          } catch {
-            return [];
-          }
-        }),
-    );
+    if (files.length > 0) exportCertificateExpiry(this.metrics, files);
   }
 }

@@ -1,7 +1,17 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { EXPOSITION_CONTENT_TYPES, type ExpositionFormat } from './exposition-format.js';
+import type { TraceExemplar } from './trace-exemplar.js';
 
 /** Seconds; from sub-millisecond RPCs on loopback to requests that hit the 5 s RPC timeout. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Seconds from an event's occurredAt to its handling: loopback delivery (ms) up to the retry budget (~51 s) and beyond. */
+const EVENT_AGE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+/** A gauge read that takes longer is left unset for that scrape, so an outage never hangs /metrics. */
+const GAUGE_READ_TIMEOUT_MS = 2_000;
+
+// prom-client's typings omit the constructor's content type and fix a registry's format for life; both exist at run time.
+const RegistryOfFormat = Registry as unknown as new (contentType: string) => Registry;
+type FormatSwitch = { setContentType(contentType: string): void };
 
 const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -9,20 +19,26 @@ export type HandlerKind = 'rpc' | 'event';
 export type HandlerOutcome = 'success' | 'error';
 
 /**
- * One service's Prometheus registry: Node runtime metrics, RED histograms for HTTP routes and message handlers,
- * and gauges whose values are read at scrape time (queue depths, outbox backlog, DB pool) via `gauge()`.
- * Every series carries `service`.
+ * One service's Prometheus registry: Node runtime metrics, RED histograms for HTTP routes and message handlers
+ * (with OpenMetrics exemplars linking a bucket to a sampled trace), event age at handling, and gauges whose values
+ * are read at scrape time (queue depths, outbox backlog, DB pool) via `gauge()`. Every series carries `service`.
  */
 export class ServiceMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   /** Rate, errors (status_code) and duration per route template; `route="unmatched"` for 404s outside any route. */
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly httpRequestsInFlight: Gauge;
   /** Rate, errors (outcome) and duration per RPC pattern / event type. */
   readonly messageHandlerDuration: Histogram<'kind' | 'pattern' | 'outcome'>;
   readonly messageHandlersInFlight: Gauge<'kind'>;
+  /** Event freshness: now − envelope.occurredAt when a handler has applied an event, by event type. */
+  readonly eventAge: Histogram<'pattern'>;
+  private rendering: Promise<unknown> = Promise.resolve();
 
   constructor(service: string) {
+    // prom-client accepts exemplars only on histograms created with an OpenMetrics registry; the registry then
+    // renders the classic format unless a scraper asks for OpenMetrics (see exposition()).
+    this.registry = new RegistryOfFormat(EXPOSITION_CONTENT_TYPES.openmetrics);
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     // Gauges named like counters: `promtool check metrics` rejects them, and the event-loop, heap and GC series
@@ -33,6 +49,7 @@ export class ServiceMetrics {
       help: 'HTTP requests handled, by method, route template and status code.',
       labelNames: ['method', 'route', 'status_code'],
       buckets: DURATION_BUCKETS,
+      enableExemplars: true,
       registers: [this.registry],
     });
     this.httpRequestsInFlight = new Gauge({
@@ -45,6 +62,7 @@ export class ServiceMetrics {
       help: 'Messages handled, by kind (rpc, event), pattern or event type, and outcome (success, error).',
       labelNames: ['kind', 'pattern', 'outcome'],
       buckets: DURATION_BUCKETS,
+      enableExemplars: true,
       registers: [this.registry],
     });
     this.messageHandlersInFlight = new Gauge({
@@ -53,9 +71,25 @@ export class ServiceMetrics {
       labelNames: ['kind'],
       registers: [this.registry],
     });
+    this.eventAge = new Histogram({
+      name: 'messaging_event_age_seconds',
+      help: 'Events applied by a handler, by event type, and how old they were then (now minus the envelope occurredAt).',
+      labelNames: ['pattern'],
+      buckets: EVENT_AGE_BUCKETS,
+      enableExemplars: true,
+      registers: [this.registry],
+    });
+    this.switchTo('prometheus');
   }
 
-  /** A gauge read at scrape time; `read` returns one value per label set (a failure leaves the gauge unset). */
+  /** Records how old an applied event was (envelope `occurredAt` to now); one without a parsable occurredAt is skipped. */
+  observeEventAge(pattern: string, occurredAt: unknown, exemplar?: TraceExemplar): void {
+    const at = typeof occurredAt === 'string' ? Date.parse(occurredAt) : Number.NaN;
+    if (Number.isNaN(at)) return;
+    this.eventAge.observe({ labels: { pattern }, value: Math.max(0, Date.now() - at) / 1000, exemplarLabels: exemplar });
+  }
+
+  /** A gauge read at scrape time; `read` returns one value per label set (a failed or slow read leaves no sample; an unlabelled gauge shows 0 then). */
   gauge<L extends string>(
     name: string,
     help: string,
@@ -69,18 +103,42 @@ export class ServiceMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const samples = await read().catch(() => []);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<[]>((resolve) => (timer = setTimeout(() => resolve([]), GAUGE_READ_TIMEOUT_MS)));
+        const samples = await Promise.race([read().catch(() => []), timeout]).finally(() => clearTimeout(timer));
         for (const sample of samples) this.set(sample.labels ?? {}, sample.value);
       },
     });
   }
 
-  /** The Prometheus text exposition of every metric. */
-  exposition(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The exposition of every metric. prom-client renders OpenMetrics by renaming counters in place (`x_total` → `x`,
+   * samples `x_total`), so renders are serialized and the names restored afterwards: the classic format keeps them.
+   * Gauge reads are time-bounded, so one slow scrape cannot hold up the next for long.
+   */
+  exposition(format: ExpositionFormat = 'prometheus'): Promise<string> {
+    const render = this.rendering.then(() => (format === 'openmetrics' ? this.renderOpenMetrics() : this.registry.metrics()));
+    this.rendering = render.catch(() => undefined);
+    return render;
   }
 
-  get contentType(): string {
-    return this.registry.contentType;
+  contentTypeOf(format: ExpositionFormat): string {
+    return EXPOSITION_CONTENT_TYPES[format];
+  }
+
+  private async renderOpenMetrics(): Promise<string> {
+    const counters = (this.registry.getMetricsAsArray() as unknown as { type?: string; name: string }[]).filter((metric) => metric.type === 'counter');
+    const names = counters.map((counter) => counter.name);
+    this.switchTo('openmetrics');
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.switchTo('prometheus');
+      counters.forEach((counter, index) => (counter.name = names[index] ?? counter.name));
+    }
+  }
+
+  private switchTo(format: ExpositionFormat): void {
+    (this.registry as unknown as FormatSwitch).setContentType(EXPOSITION_CONTENT_TYPES[format]);
   }
 }
