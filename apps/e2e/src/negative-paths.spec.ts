@@ -110,14 +110,26 @@ describe('query and path validation', () => {
     expectValidationProblem(await api.get(`/v1/users?limit=${limit}`, admin.accessToken), 'limit');
   });
 
-  it.each([
-    ['/v1/orders', 'not-a-cursor!'],
-    ['/v1/orders', Buffer.from('{"garbage":true}').toString('base64url')],
-    ['/v1/notifications', Buffer.from('2024-01-01|nope').toString('base64url')],
-  ])('%s rejects the forged cursor %s with 400', async (path, cursor) => {
-    const res = await api.get(`${path}?cursor=${encodeURIComponent(cursor)}`, alice.tokens.accessToken);
-    expectProblem(res, 400, 'COMMON.VALIDATION_FAILED');
-  });
+  // Well-formed base64url of `<timestamp>|<id>` that the services never issued: each reached the database before.
+  const crafted = (timestamp: string, id: string) => Buffer.from(`${timestamp}|${id}`, 'utf8').toString('base64url');
+  const forgedCursors = [
+    ['not base64url', 'not-a-cursor!'],
+    ['JSON', Buffer.from('{"garbage":true}').toString('base64url')],
+    ['a date without time', Buffer.from('2024-01-01|nope').toString('base64url')],
+    ['an id that is not a UUID', crafted('2026-11-24T23:05:06.123Z', 'not-a-uuid')],
+    ['an id with a quote', crafted('2026-11-24T23:05:06.123Z', "x' OR '1'='1")],
+    ['a timestamp of year 0000', crafted('0000-01-01T00:00:00.000Z', randomUUID())],
+    ['a timestamp before 1970', crafted('1969-07-20T20:17:40.000Z', randomUUID())],
+  ];
+  const listsOfEveryone = [['/v1/orders', 'alice'], ['/v1/notifications', 'alice'], ['/v1/users', 'admin']] as const;
+  it.each(listsOfEveryone.flatMap(([path, who]) => forgedCursors.map(([what, cursor]) => [path, what, who, cursor])))(
+    '%s rejects a cursor of %s with 400 COMMON.INVALID_CURSOR',
+    async (path, _what, who, cursor) => {
+      const res = await api.get(`${path}?cursor=${encodeURIComponent(cursor)}`, who === 'admin' ? admin.accessToken : alice.tokens.accessToken);
+      const problem = expectProblem(res, 400, 'COMMON.INVALID_CURSOR');
+      expect(problem.errors?.map((error) => error.field)).toEqual(['cursor']);
+    },
+  );
 
   it('rejects an unknown order status filter', async () => {
     expectValidationProblem(await api.get('/v1/orders?status=lost', alice.tokens.accessToken), 'status');

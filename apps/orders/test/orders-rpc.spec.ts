@@ -246,8 +246,8 @@ describe('orders.list', () => {
     expect(owners.has(owner.userId) && owners.has(other.userId)).toBe(true);
   });
 
-  it('refuses a cursor it did not issue as COMMON.VALIDATION_FAILED', async () => {
-    expect((await rejection(send(OrdersRpc.list, { actor: owner, cursor: 'bm90LWEtY3Vyc29y' }))).code).toBe(ErrorCodes.VALIDATION_FAILED);
+  it('refuses a cursor it did not issue as COMMON.INVALID_CURSOR', async () => {
+    expect((await rejection(send(OrdersRpc.list, { actor: owner, cursor: 'bm90LWEtY3Vyc29y' }))).code).toBe(ErrorCodes.INVALID_CURSOR);
   });
 
   it('refuses a limit above 100', async () => {

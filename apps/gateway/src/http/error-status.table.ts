@@ -9,6 +9,7 @@ export interface ErrorStatus {
 // with a generic detail: a service must never be able to choose an HTTP status by inventing codes.
 const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
   [ErrorCodes.VALIDATION_FAILED]: { status: 400, title: 'Validation failed' },
+  [ErrorCodes.INVALID_CURSOR]: { status: 400, title: 'Invalid pagination cursor' },
   [ErrorCodes.UNAUTHENTICATED]: { status: 401, title: 'Authentication required' },
   [ErrorCodes.AUTH_INVALID_CREDENTIALS]: { status: 401, title: 'Invalid credentials' },
   [ErrorCodes.AUTH_INVALID_REFRESH_TOKEN]: { status: 401, title: 'Invalid refresh token' },

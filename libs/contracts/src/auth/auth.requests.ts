@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor, ALL_ROLES, type Role } from '../common/actor.js';
+import { IsWellFormedText } from '../common/well-formed-text.js';
 
 export const PASSWORD_MIN_LENGTH = 12;
 // Bounds argon2 work per request: longer inputs would let a client buy CPU time cheaply.
@@ -9,26 +10,26 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 export class RegisterRequest {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
-  @IsEmail() @MaxLength(254) email: string;
+  @IsEmail() @IsWellFormedText() @MaxLength(254) email: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH) password: string;
+  @IsString() @IsWellFormedText() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH) password: string;
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
-  @IsString() @IsNotEmpty() @MaxLength(100) displayName: string;
+  @IsString() @IsWellFormedText() @IsNotEmpty() @MaxLength(100) displayName: string;
 }
 
 export class LoginRequest {
   @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail() @MaxLength(254) email: string;
+  @IsEmail() @IsWellFormedText() @MaxLength(254) email: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })
-  @IsString() @IsNotEmpty() @MaxLength(PASSWORD_MAX_LENGTH) password: string;
+  @IsString() @IsWellFormedText() @IsNotEmpty() @MaxLength(PASSWORD_MAX_LENGTH) password: string;
 }
 
 export class RefreshTokenRequest {
   @ApiProperty({ description: 'Opaque refresh token from a previous token response' })
-  @IsString() @IsNotEmpty() @MaxLength(512) refreshToken: string;
+  @IsString() @IsWellFormedText() @IsNotEmpty() @MaxLength(512) refreshToken: string;
 }
 
 export class JwksRequest {}

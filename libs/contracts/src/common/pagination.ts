@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsWellFormedText } from './well-formed-text.js';
 
 export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
@@ -12,7 +13,7 @@ export class PageQuery {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s `nextCursor`' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional() @IsString() @IsWellFormedText() @MaxLength(512)
   cursor?: string;
 }
 

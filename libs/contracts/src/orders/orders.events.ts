@@ -2,9 +2,10 @@ import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { EventData, EventEnvelopeDto } from '../common/event-envelope.js';
 import { OrderStatuses, type OrderStatus } from './orders.patterns.js';
+import { IsWellFormedText } from '../common/well-formed-text.js';
 
 export class OrderEventItem {
-  @IsString() sku: string;
+  @IsString() @IsWellFormedText() sku: string;
   @IsInt() @Min(1) quantity: number;
   @IsInt() @Min(0) unitPrice: number;
 }
@@ -13,7 +14,7 @@ export class OrderCreatedData {
   @IsUUID() orderId: string;
   @IsUUID() userId: string;
   @IsIn(OrderStatuses) status: OrderStatus;
-  @IsString() currency: string;
+  @IsString() @IsWellFormedText() currency: string;
   @IsInt() @Min(0) total: number;
   @IsArray() @ValidateNested({ each: true }) @Type(() => OrderEventItem) items: OrderEventItem[];
 }

@@ -6,6 +6,7 @@ import {
 import { Actor } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
 import { OrderStatuses, type OrderStatus } from './orders.patterns.js';
+import { IsWellFormedText } from '../common/well-formed-text.js';
 
 export const MAX_ORDER_ITEMS = 100;
 export const MAX_ITEM_QUANTITY = 1000;
@@ -14,7 +15,7 @@ export const MAX_UNIT_PRICE = 100_000_000;
 
 export class OrderItemInput {
   @ApiProperty({ example: 'SKU-1001', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })
-  @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/) sku: string;
+  @IsString() @IsWellFormedText() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/) sku: string;
 
   @ApiProperty({ minimum: 1, maximum: MAX_ITEM_QUANTITY, example: 2 })
   @IsInt() @Min(1) @Max(MAX_ITEM_QUANTITY) quantity: number;
@@ -26,7 +27,7 @@ export class OrderItemInput {
 /** HTTP body of `POST /v1/orders`. */
 export class CreateOrderBody {
   @ApiProperty({ description: 'ISO 4217 currency code', example: 'EUR', pattern: '^[A-Z]{3}$' })
-  @IsString() @Matches(/^[A-Z]{3}$/) currency: string;
+  @IsString() @IsWellFormedText() @Matches(/^[A-Z]{3}$/) currency: string;
 
   @ApiProperty({ type: [OrderItemInput], minItems: 1, maxItems: MAX_ORDER_ITEMS })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ORDER_ITEMS) @ValidateNested({ each: true }) @Type(() => OrderItemInput)
@@ -36,7 +37,7 @@ export class CreateOrderBody {
 export class CreateOrderRequest extends CreateOrderBody {
   @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   /** From the `Idempotency-Key` header; scoped to the actor. */
-  @IsOptional() @IsString() @Matches(/^[\x21-\x7e]{1,128}$/) idempotencyKey?: string;
+  @IsOptional() @IsString() @IsWellFormedText() @Matches(/^[\x21-\x7e]{1,128}$/) idempotencyKey?: string;
 }
 
 export class GetOrderRequest {

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
+import { IsWellFormedText } from '../common/well-formed-text.js';
 
 export class GetProfileRequest {
   @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
@@ -12,14 +13,14 @@ export class GetProfileRequest {
 /** Idempotent upsert used right after registration so the profile is readable at once. */
 export class EnsureProfileRequest {
   @IsUUID() userId: string;
-  @IsEmail() @MaxLength(254) email: string;
-  @IsString() @IsNotEmpty() @MaxLength(100) displayName: string;
+  @IsEmail() @IsWellFormedText() @MaxLength(254) email: string;
+  @IsString() @IsWellFormedText() @IsNotEmpty() @MaxLength(100) displayName: string;
 }
 
 /** HTTP body of `PATCH /v1/users/me`: only displayName may change. */
 export class UpdateProfileBody {
   @ApiProperty({ example: 'Ada King', minLength: 1, maxLength: 100 })
-  @IsString() @IsNotEmpty() @MaxLength(100) displayName: string;
+  @IsString() @IsWellFormedText() @IsNotEmpty() @MaxLength(100) displayName: string;
 }
 
 export class UpdateProfileRequest extends UpdateProfileBody {
@@ -30,7 +31,7 @@ export class UpdateProfileRequest extends UpdateProfileBody {
 /** HTTP query of `GET /v1/users` (admin). */
 export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive email prefix', maxLength: 254 })
-  @IsOptional() @IsString() @MaxLength(254) email?: string;
+  @IsOptional() @IsString() @IsWellFormedText() @MaxLength(254) email?: string;
 }
 
 export class ListUsersRequest extends ListUsersQuery {

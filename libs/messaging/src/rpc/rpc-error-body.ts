@@ -1,11 +1,16 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ApplicationError, ErrorCodes, type ErrorBody, type FieldError } from '@plinth/contracts';
 import type { ValidationError } from 'class-validator';
-import { isDependencyUnavailable } from './dependency-unavailable.js';
+import { driverErrorKind, type DriverErrorKind } from './driver-error-kind.js';
 import { isErrorBody } from './rpc-reply.js';
 
 export const INTERNAL_ERROR_BODY: ErrorBody = Object.freeze({ code: ErrorCodes.INTERNAL, message: 'Internal error' });
-const DEPENDENCY_UNAVAILABLE_BODY: ErrorBody = Object.freeze({ code: ErrorCodes.UNAVAILABLE, message: 'A dependency is temporarily unavailable' });
+// Driver errors answered by their class, never with their text (it may quote SQL, values or hosts).
+const DRIVER_ERROR_BODIES: Readonly<Record<DriverErrorKind, ErrorBody>> = {
+  unavailable: Object.freeze({ code: ErrorCodes.UNAVAILABLE, message: 'A dependency is temporarily unavailable' }),
+  'invalid-input': Object.freeze({ code: ErrorCodes.VALIDATION_FAILED, message: 'The request holds a value that cannot be stored' }),
+  constraint: Object.freeze({ code: ErrorCodes.CONFLICT, message: 'The request conflicts with the current state of the data' }),
+};
 
 /**
  * The reply body for anything a handler (or the pipes in front of it) threw. Only ApplicationError
@@ -17,10 +22,12 @@ export function toErrorBody(error: unknown): { body: ErrorBody; expected: boolea
   if (error instanceof HttpException && error.getStatus() === HttpStatus.BAD_REQUEST) {
     return { body: validationFailed(fieldErrorsOf(error.getResponse())), expected: true };
   }
-  // Not expected (the caller logs the real error), but the client learns it is temporary.
-  if (isDependencyUnavailable(error)) return { body: DEPENDENCY_UNAVAILABLE_BODY, expected: false };
-  // A plain `{ code, message }` object is a body; an Error with a string `code` is a Node or driver error
-  // (ECONNREFUSED, SQLSTATE 23505…) whose message must not reach the client.
+  // Not expected (the caller logs the real error: a refused value or a conflict means a rule is missing in front
+  // of the database), but the client learns whose fault it is — and a driver error never reads as an outage.
+  const driverError = driverErrorKind(error);
+  if (driverError !== undefined) return { body: DRIVER_ERROR_BODIES[driverError], expected: false };
+  // A plain `{ code, message }` object is a body; any other Error with a string `code` is a Node or driver error
+  // whose message must not reach the client.
   if (!(error instanceof Error) && isErrorBody(error)) return { body: { code: error.code, message: error.message, details: error.details }, expected: true };
   return { body: INTERNAL_ERROR_BODY, expected: false };
 }
