@@ -5,6 +5,7 @@ export * from './common/error-codes.js';
 export * from './common/event-envelope.js';
 export * from './common/pagination.js';
 export * from './common/topology.js';
+export * from './common/email-address.js';
 export * from './common/well-formed-text.js';
 export * from './auth/auth.patterns.js';
 export * from './auth/auth.requests.js';

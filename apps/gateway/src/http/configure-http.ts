@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { GatewayConfig } from '../config.js';
+import { answerHttpParserRefusalsWithProblems } from './http-parser-refusals.js';
 import { jsonBodyOnlyMiddleware } from './json-body.middleware.js';
 import { loadSheddingMiddleware } from './load-shedding.middleware.js';
 import { setUpOpenApi } from './openapi.js';
@@ -47,6 +48,7 @@ export const configureHttp = (app: NestExpressApplication): void => {
   // ETags are the order version, set explicitly; Express's body hashes would be misleading.
   app.set('etag', false);
   applyServerTimeouts(app.getHttpServer() as Server, config);
+  answerHttpParserRefusalsWithProblems(app.getHttpServer() as Server);
   app.use(requestIdMiddleware);
   app.use(loadSheddingMiddleware(config.MAX_IN_FLIGHT_REQUESTS));
   app.use(

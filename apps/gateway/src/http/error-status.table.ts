@@ -31,17 +31,25 @@ const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
   [ErrorCodes.TIMEOUT]: { status: 504, title: 'Upstream timeout' },
 };
 
-// Refusals made by the HTTP edge itself (routing, body parsing, media type); they never travel over RPC.
+// Refusals made by the HTTP edge itself (Node's parser, routing, body parsing, media type); they never travel over RPC.
 export const HttpOnlyCodes = {
+  MALFORMED_REQUEST: 'HTTP.MALFORMED_REQUEST',
   METHOD_NOT_ALLOWED: 'HTTP.METHOD_NOT_ALLOWED',
+  REQUEST_TIMEOUT: 'HTTP.REQUEST_TIMEOUT',
   PAYLOAD_TOO_LARGE: 'HTTP.PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
+  EXPECTATION_FAILED: 'HTTP.EXPECTATION_FAILED',
+  HEADERS_TOO_LARGE: 'HTTP.HEADERS_TOO_LARGE',
 } as const;
 
 const HTTP_ONLY_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
+  [HttpOnlyCodes.MALFORMED_REQUEST]: { status: 400, title: 'Malformed request' },
   [HttpOnlyCodes.METHOD_NOT_ALLOWED]: { status: 405, title: 'Method not allowed' },
+  [HttpOnlyCodes.REQUEST_TIMEOUT]: { status: 408, title: 'Request timeout' },
   [HttpOnlyCodes.PAYLOAD_TOO_LARGE]: { status: 413, title: 'Payload too large' },
   [HttpOnlyCodes.UNSUPPORTED_MEDIA_TYPE]: { status: 415, title: 'Unsupported media type' },
+  [HttpOnlyCodes.EXPECTATION_FAILED]: { status: 417, title: 'Expectation failed' },
+  [HttpOnlyCodes.HEADERS_TOO_LARGE]: { status: 431, title: 'Request header fields too large' },
 };
 
 const FALLBACK: ErrorStatus = ERROR_STATUS_TABLE[ErrorCodes.INTERNAL];

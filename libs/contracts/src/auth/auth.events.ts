@@ -1,11 +1,12 @@
-import { IsEmail, IsIn, IsString, IsUUID, MaxLength, IsArray } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength, IsArray } from 'class-validator';
 import { ALL_ROLES, type Role } from '../common/actor.js';
 import { EventData, EventEnvelopeDto } from '../common/event-envelope.js';
+import { IsEmailAddress } from '../common/email-address.js';
 import { IsWellFormedText } from '../common/well-formed-text.js';
 
 export class UserRegisteredData {
   @IsUUID() userId: string;
-  @IsEmail() @IsWellFormedText() email: string;
+  @IsEmailAddress() @IsWellFormedText() email: string;
   @IsString() @IsWellFormedText() @MaxLength(100) displayName: string;
 }
 export class UserRegisteredEvent extends EventEnvelopeDto<UserRegisteredData> {

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength, ValidateNested, IsDefined } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor, ALL_ROLES, type Role } from '../common/actor.js';
+import { IsEmailAddress } from '../common/email-address.js';
 import { IsWellFormedText } from '../common/well-formed-text.js';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -10,7 +11,7 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 export class RegisterRequest {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
-  @IsEmail() @IsWellFormedText() @MaxLength(254) email: string;
+  @IsEmailAddress() @IsWellFormedText() @MaxLength(254) email: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @IsString() @IsWellFormedText() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH) password: string;
@@ -21,7 +22,7 @@ export class RegisterRequest {
 
 export class LoginRequest {
   @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail() @IsWellFormedText() @MaxLength(254) email: string;
+  @IsEmailAddress() @IsWellFormedText() @MaxLength(254) email: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })
   @IsString() @IsWellFormedText() @IsNotEmpty() @MaxLength(PASSWORD_MAX_LENGTH) password: string;

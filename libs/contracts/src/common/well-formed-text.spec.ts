@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, isIn, isISO8601, isUUID, validateSync } from 'class-validator';
+import { getMetadataStorage, isEmail, isIn, isISO8601, isUUID, validateSync } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import * as contracts from '../index.js';
 import { RegisterRequest } from '../auth/auth.requests.js';
@@ -18,6 +18,10 @@ const validatedClasses = (): [string, ContractClass][] =>
     (entry): entry is [string, ContractClass] =>
       typeof entry[1] === 'function' && getMetadataStorage().getTargetValidationMetadatas(entry[1], '', true, false).length > 0,
   );
+
+const stringFields = (cls: ContractClass): string[] => [
+  ...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((metadata) => metadata.propertyName)),
+].filter((property) => Reflect.getMetadata('design:type', cls.prototype, property) === String);
 
 const stringFieldsWithoutTheRule = (cls: ContractClass): string[] => {
   const rules = new Map<string, Set<string>>();
@@ -55,6 +59,21 @@ describe('the well-formed text rule', () => {
     expect(classes.length).toBeGreaterThan(20);
     const missing = classes.flatMap(([name, cls]) => stringFieldsWithoutTheRule(cls).map((property) => `${name}.${property}`));
     expect(missing).toEqual([]);
+  });
+
+  it.each(HOSTILE)('every string field of every contract class refuses %s without any validator throwing', (_case, value) => {
+    for (const [name, cls] of validatedClasses()) {
+      const fields = stringFields(cls);
+      const plain = Object.fromEntries(fields.map((field) => [field, value]));
+      const errors = validateSync(plainToInstance(cls as new () => object, plain));
+      expect(fields.filter((field) => !errors.some((error) => error.property === field)), name).toEqual([]);
+    }
+  });
+
+  it('guards IsEmail: validator.js alone throws on an unpaired surrogate', () => {
+    expect(() => isEmail('ab\udfff@example.com')).toThrow(URIError);
+    const errors = validateSync(plainToInstance(contracts.LoginRequest, { email: 'ab\udfff@example.com', password: 'x' }));
+    expect(Object.keys(errors.find((error) => error.property === 'email')?.constraints ?? {}).sort()).toEqual(['isEmail', IS_WELL_FORMED_TEXT]);
   });
 
   it.each(HOSTILE)('is not needed where a closed-alphabet rule already refuses %s', (_case, value) => {

@@ -13,8 +13,8 @@ export const isWellFormedText = (value: unknown): boolean => typeof value !== 's
 
 /**
  * The contract-wide text rule: every string field of every contract class carries it (next to `@IsString()`,
- * `@IsEmail()`…), so the gateway's HTTP validation and each service's RPC validation refuse such input with a
- * field error before it reaches a database, a log or another service. `contracts.spec.ts` proves no field lacks it.
+ * `@IsEmailAddress()`…), so the gateway's HTTP validation and each service's RPC validation refuse such input with a
+ * field error before it reaches a database, a log or another service. `well-formed-text.spec.ts` proves no field lacks it.
  */
 export function IsWellFormedText(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested, IsDefined } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
+import { IsEmailAddress } from '../common/email-address.js';
 import { IsWellFormedText } from '../common/well-formed-text.js';
 
 export class GetProfileRequest {
@@ -13,7 +14,7 @@ export class GetProfileRequest {
 /** Idempotent upsert used right after registration so the profile is readable at once. */
 export class EnsureProfileRequest {
   @IsUUID() userId: string;
-  @IsEmail() @IsWellFormedText() @MaxLength(254) email: string;
+  @IsEmailAddress() @IsWellFormedText() @MaxLength(254) email: string;
   @IsString() @IsWellFormedText() @IsNotEmpty() @MaxLength(100) displayName: string;
 }
 
