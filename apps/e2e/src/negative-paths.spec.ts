@@ -3,7 +3,7 @@
 // idempotent creation, optimistic locking and cursor pagination, and that events survive a consumer outage.
 import { randomUUID } from 'node:crypto';
 import type { NotificationView, OrderView, TokenPair } from '@plinth/contracts';
-import type { RunningSystem } from '@plinth/testing';
+import { rawHttpExchange, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { consistently, eventually } from './support/eventually.js';
@@ -72,6 +72,78 @@ describe('registration validation', () => {
   it('answers a malformed JSON body with a 400 problem', async () => {
     const res = await api.post('/v1/auth/register').set('content-type', 'application/json').send('{"email":');
     expectProblem(res, 400);
+  });
+});
+
+describe('hostile text: NUL and unpaired surrogates are refused on the field, never stored', () => {
+  const NUL = 'ab\u0000cd';
+  const LONE_SURROGATE = 'ab\udfffcd';
+  const registration = () => ({ email: uniqueEmail('text'), password: STRONG_PASSWORD, displayName: 'Text Rule' });
+  const mailbox = (local: string) => `${local}@example.com`;
+
+  it.each([
+    ['NUL in displayName', { displayName: NUL }, 'displayName'],
+    ['NUL in password', { password: `${STRONG_PASSWORD}\u0000` }, 'password'],
+    ['NUL in email', { email: mailbox(NUL) }, 'email'],
+    ['a lone surrogate in displayName', { displayName: LONE_SURROGATE }, 'displayName'],
+    ['a lone surrogate in password', { password: `${STRONG_PASSWORD}\ud800` }, 'password'],
+    ['a lone surrogate in email', { email: mailbox(LONE_SURROGATE) }, 'email'],
+  ])('register: %s → 400 on the field', async (_case, override, field) => {
+    expectValidationProblem(await api.post('/v1/auth/register', { ...registration(), ...override }), field);
+  });
+
+  it.each([
+    ['NUL in email', { email: mailbox(NUL), password: STRONG_PASSWORD }, 'email'],
+    ['NUL in password', { email: 'x@example.com', password: NUL }, 'password'],
+    ['a lone surrogate in email', { email: mailbox(LONE_SURROGATE), password: STRONG_PASSWORD }, 'email'],
+    ['a lone surrogate in password', { email: 'x@example.com', password: LONE_SURROGATE }, 'password'],
+  ])('login: %s → 400 on the field', async (_case, body, field) => {
+    expectValidationProblem(await api.post('/v1/auth/login', body), field);
+  });
+
+  it.each([['NUL', NUL], ['a lone surrogate', LONE_SURROGATE], ['a lone high surrogate at the end', 'Ada\ud83d']])(
+    'PATCH /v1/users/me: %s in displayName → 400, and the stored name is unchanged',
+    async (_case, displayName) => {
+      expectValidationProblem(await api.patch('/v1/users/me', { displayName }, bob.tokens.accessToken), 'displayName');
+      const profile = await api.get('/v1/users/me', bob.tokens.accessToken);
+      expectStatus(profile, 200, 'profile after the refused update');
+      expect(profile.body.displayName).toBe(bob.displayName);
+    },
+  );
+
+  it('PATCH /v1/users/me still takes a well-formed pair (emoji) and serves it back as sent', async () => {
+    const res = await api.patch('/v1/users/me', { displayName: 'Bob 👍 Zoë' }, bob.tokens.accessToken);
+    expectStatus(res, 200, 'emoji display name');
+    expect(res.body.displayName).toBe('Bob 👍 Zoë');
+    expectStatus(await api.patch('/v1/users/me', { displayName: bob.displayName }, bob.tokens.accessToken), 200, 'restore the name');
+  });
+
+  it.each([
+    ['NUL in currency', { currency: 'EU\u0000' }, 'currency'],
+    ['NUL in a sku', { items: [{ sku: `SKU${NUL}`, quantity: 1, unitPrice: 1 }] }, 'items.0.sku'],
+    ['a lone surrogate in a sku', { items: [{ sku: `SKU${LONE_SURROGATE}`, quantity: 1, unitPrice: 1 }] }, 'items.0.sku'],
+  ])('POST /v1/orders: %s → 400 on the field', async (_case, override, field) => {
+    expectValidationProblem(await api.post('/v1/orders', sampleOrder(override as never), alice.tokens.accessToken), field);
+  });
+
+  // A URL carries UTF-8 only (no surrogate can be spelled in it), but %00 decodes to NUL and reached the LIKE filter.
+  it('admin GET /v1/users?email= with %00 → 400 on email, not a database error', async () => {
+    expectValidationProblem(await api.get('/v1/users?email=ada%00', admin.accessToken), 'email');
+  });
+});
+
+describe("requests refused by Node's HTTP parser are problem+json too", () => {
+  const gatewayPort = () => Number(new URL(system.gatewayUrl).port);
+  it.each([
+    ['431 for oversized headers', `GET /v1/orders HTTP/1.1\r\nHost: gateway\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'HTTP.HEADERS_TOO_LARGE'],
+    ['417 for an unsupported Expect', 'GET /v1/orders HTTP/1.1\r\nHost: gateway\r\nExpect: teapot\r\n\r\n', 417, 'HTTP.EXPECTATION_FAILED'],
+    ['400 for a malformed request line', 'GET /v1/orders HTTP/1.1 junk\r\nHost: gateway\r\n\r\n', 400, 'HTTP.MALFORMED_REQUEST'],
+    ['400 for a bare line of garbage', 'GARBAGE\r\n\r\n', 400, 'HTTP.MALFORMED_REQUEST'],
+  ])('%s', async (_case, raw, status, code) => {
+    const response = await rawHttpExchange(gatewayPort(), raw);
+    expect(response.statusLine).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(response.body)).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), requestId: response.headers['x-request-id'] });
   });
 });
 

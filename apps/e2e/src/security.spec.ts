@@ -301,9 +301,9 @@ describe('rate limits per user', () => {
 describe('server timeouts and saturation', () => {
   const port = (url: string) => Number(new URL(url).port);
 
-  it('cuts off a slow-loris client that trickles its headers (408, connection closed)', async () => {
+  it('cuts off a slow-loris client that trickles its headers (408 problem+json, connection closed)', async () => {
     const started = Date.now();
-    const { firstLine, closedAfterMs } = await new Promise<{ firstLine: string; closedAfterMs: number }>((resolve) => {
+    const { firstLine, body, closedAfterMs } = await new Promise<{ firstLine: string; body: string; closedAfterMs: number }>((resolve) => {
       let received = '';
       const socket = connectTcp(port(system.gatewayUrl), '127.0.0.1', () => socket.write('GET /v1/users/me HTTP/1.1\r\nHost: gateway\r\n'));
       const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 300);
@@ -311,10 +311,11 @@ describe('server timeouts and saturation', () => {
       socket.on('error', () => undefined);
       socket.on('close', () => {
         clearInterval(drip);
-        resolve({ firstLine: received.split('\r\n')[0] ?? '', closedAfterMs: Date.now() - started });
+        resolve({ firstLine: received.split('\r\n')[0] ?? '', body: received.slice(received.indexOf('\r\n\r\n') + 4), closedAfterMs: Date.now() - started });
       });
     });
     expect(firstLine).toBe('HTTP/1.1 408 Request Timeout');
+    expect(JSON.parse(body)).toMatchObject({ status: 408, code: 'HTTP.REQUEST_TIMEOUT' });
     expect(closedAfterMs).toBeLessThan(5_000);
   });
 

@@ -1,7 +1,7 @@
 // What Node's HTTP layer refuses before Express runs, over a real socket: each answer is problem+json.
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
+import { rawHttpExchange, type RawHttpResponse } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
 
@@ -15,30 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface RawResponse {
-  statusLine: string;
-  headers: Record<string, string>;
-  body: string;
-}
+const exchange = (raw: string) => rawHttpExchange(port, raw);
 
-/** Writes `raw` as is and reads until the server closes the connection. */
-const exchange = (raw: string | Buffer): Promise<RawResponse> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = connect(port, '127.0.0.1', () => socket.write(raw));
-    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const [head = '', body = ''] = text.split('\r\n\r\n', 2);
-      const [statusLine = '', ...headerLines] = head.split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-      resolve({ statusLine, headers, body });
-    });
-  });
-
-const expectRawProblem = (response: RawResponse, status: number, code: string) => {
+const expectRawProblem = (response: RawHttpResponse, status: number, code: string) => {
   expect(response.statusLine, JSON.stringify(response)).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
   expect(response.headers['content-type']).toBe('application/problem+json');
   expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.body));

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { NotificationReplay, SequencedNotification } from '@plinth/contracts';
+import { ApplicationError, ErrorCodes, type NotificationReplay, type SequencedNotification } from '@plinth/contracts';
 import { toNotificationView } from './notification-view.mapper.js';
 
 /** One page of the store per replay call; more pages are read until one comes back short. */
@@ -31,6 +31,7 @@ export class NotificationStream {
   private pending: SequencedNotification[] = [];
   private heartbeat?: NodeJS.Timeout;
   private ended = false;
+  private endReason?: StreamEndReason;
 
   constructor(
     readonly userId: string,
@@ -50,7 +51,7 @@ export class NotificationStream {
    */
   async start(afterSequence: number | undefined): Promise<void> {
     const first = await this.options.replay(afterSequence);
-    if (this.ended) return;
+    if (this.ended) return this.refuseUnopened();
     // A Last-Event-ID beyond the user's latest (a stale or made-up id) would silence the stream: clamp it.
     this.lastSequence = Math.min(afterSequence ?? first.latestSequence, first.latestSequence);
     this.openResponse();
@@ -78,6 +79,7 @@ export class NotificationStream {
   end(reason: StreamEndReason): void {
     if (this.ended) return;
     this.ended = true;
+    this.endReason = reason;
     clearInterval(this.heartbeat);
     this.pending = [];
     if (reason === 'client-closed') return;
@@ -86,11 +88,20 @@ export class NotificationStream {
       this.response.destroy();
       return;
     }
-    if (this.response.headersSent) {
-      // A named final event tells a client why, so it does not reconnect with a revoked session.
-      this.response.write(`event: ${reason}\ndata: {}\n\n`);
-    }
+    // Not opened yet (the first replay is in flight): `start` answers the request with a problem instead.
+    if (!this.response.headersSent) return;
+    // A named final event tells a client why, so it does not reconnect with a revoked session.
+    this.response.write(`event: ${reason}\ndata: {}\n\n`);
     this.response.end();
+  }
+
+  /**
+   * The stream ended while its first replay was in flight, before any header went out: the request gets the
+   * refusal it deserves (found by the API fuzzer: a 200 with no content type and an empty body).
+   */
+  private refuseUnopened(): void {
+    if (this.endReason === 'session-revoked') throw new ApplicationError(ErrorCodes.AUTH_SESSION_REVOKED, 'The session was revoked.');
+    if (this.endReason === 'shutdown') throw new ApplicationError(ErrorCodes.UNAVAILABLE, 'The server is shutting down.');
   }
 
   private async catchUp(): Promise<void> {
