@@ -64,7 +64,7 @@ describe('database errors become the reply the request deserves', () => {
 
   it('an unreachable database → COMMON.UNAVAILABLE', async () => {
     const down = await MikroORM.init({
-      clientUrl: `postgres://postgres@127.0.0.1:${await unusedPort()}/nowhere`, entities: [], discovery: { warnWhenNoEntities: false }, connect: false,
+      clientUrl: `postgres://postgres@127.0.0.1:${await unusedPort()}/nowhere`, entities: [], discovery: { warnWhenNoEntities: false },
     });
     try {
       const error = await down.em.getConnection().execute('select 1').then(() => undefined, (failure: unknown) => failure);

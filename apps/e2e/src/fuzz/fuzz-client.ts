@@ -44,6 +44,7 @@ export class FuzzClient {
     const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
     if (!hasAuthorization && request.caller === 'forged') headers.authorization = `Bearer ${FORGED_TOKEN}`;
     if (!hasAuthorization && request.caller !== 'anonymous' && request.caller !== 'forged') headers.authorization = `Bearer ${this.actors[request.caller].tokens.accessToken}`;
+    const started = performance.now();
     try {
       const response = await fetch(`${this.baseUrl}${request.url}`, {
         method: request.method,
@@ -56,10 +57,10 @@ export class FuzzClient {
       const isStream = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
       const text = isStream ? '' : await response.text();
       if (isStream) await response.body?.cancel();
-      return { status: response.status, headers: response.headers, text };
+      return { status: response.status, headers: response.headers, text, elapsedMs: performance.now() - started };
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
-      return { status: 0, headers: new Headers(), text: '', failure: reason };
+      return { status: 0, headers: new Headers(), text: '', failure: reason, elapsedMs: performance.now() - started };
     }
   }
 

@@ -9,6 +9,7 @@ export interface Observation {
   text: string;
   /** Set when the request failed without an HTTP answer (timeout, reset). */
   failure?: string;
+  elapsedMs: number;
 }
 
 /** Who the request acted as, from the claims of the token that was actually sent. */

@@ -14,10 +14,9 @@ const CLOSED_ALPHABET_RULES = new Set(['isUuid', 'isIn', 'isIso8601']);
 
 type ContractClass = abstract new (...args: never[]) => object;
 const validatedClasses = (): [string, ContractClass][] =>
-  Object.entries(contracts).filter(
-    (entry): entry is [string, ContractClass] =>
-      typeof entry[1] === 'function' && getMetadataStorage().getTargetValidationMetadatas(entry[1], '', true, false).length > 0,
-  );
+  Object.entries(contracts as Record<string, unknown>)
+    .filter((entry): entry is [string, ContractClass] => typeof entry[1] === 'function')
+    .filter(([, cls]) => getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).length > 0);
 
 const stringFields = (cls: ContractClass): string[] => [
   ...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((metadata) => metadata.propertyName)),
