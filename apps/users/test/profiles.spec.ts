@@ -197,6 +197,17 @@ describe('users.profile.update', () => {
     expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
     expect(error.details?.fieldErrors?.map((fieldError) => fieldError.field)).toEqual(['email']);
   });
+
+  // The service validates its RPCs with the same contracts as the gateway: a message sent past the gateway
+  // (straight onto the broker) meets the text rule too, and the stored name stays as it was.
+  it.each([['NUL', 'Ada\u0000King'], ['an unpaired surrogate', 'Ada\udfffKing']])('refuses a displayName with %s on the field', async (_case, displayName) => {
+    const user = newUser();
+    await ensure(user);
+    const error = await rejection(send(UsersRpc.updateProfile, { actor: userActor(user.userId), userId: user.userId, displayName }));
+    expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
+    expect(error.details?.fieldErrors?.map((fieldError) => fieldError.field)).toEqual(['displayName']);
+    expect((await profileRows(user.userId))[0]?.display_name).toBe(user.displayName);
+  });
 });
 
 describe('users.list', () => {

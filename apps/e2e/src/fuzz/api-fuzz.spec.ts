@@ -16,7 +16,7 @@ import { PlinthApi, STRONG_PASSWORD } from '../support/plinth-api.js';
 import { FuzzClient, type FuzzActor } from './fuzz-client.js';
 import { violationsOf, type Observation } from './fuzz-oracle.js';
 import { LiveFuzzWorld } from './fuzz-world.js';
-import { operationsOf, type ApiOperation, type OpenApiDocument } from './openapi-operations.js';
+import { operationAddressedBy, operationsOf, type ApiOperation, type OpenApiDocument } from './openapi-operations.js';
 import { requestsFor, type ActorName, type FuzzRequest } from './request-arbitrary.js';
 import { createResponseValidator, type ResponseValidator } from './response-validator.js';
 
@@ -121,7 +121,8 @@ describe('schema-aware fuzzing of every documented operation', () => {
         }
         world.record(one, observation);
         if (observation.status === 401 && one.caller !== 'anonymous' && one.caller !== 'forged') loggedOut.add(one.caller);
-        const violations = violationsOf(one, identities[index] ?? { roles: [] }, observation, validator, world);
+        const addressed = operationAddressedBy(operations, one.method, one.url)?.key ?? one.operation;
+        const violations = violationsOf(one, addressed, identities[index] ?? { roles: [] }, observation, validator, world);
         if (violations.length > 0) failures.push(describeFailure(one, observation, violations));
       });
       for (const actor of loggedOut) await client.keepLoggedIn(actor);

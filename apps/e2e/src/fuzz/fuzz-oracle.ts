@@ -1,4 +1,5 @@
 // What every answer of the API must satisfy, whatever was sent: the fuzzer's assertions in one place.
+import { routedPathOf } from './openapi-operations.js';
 import type { ResponseValidator } from './response-validator.js';
 import type { ActorName, FuzzRequest, FuzzWorld } from './request-arbitrary.js';
 
@@ -59,7 +60,7 @@ const listViolations = (request: FuzzRequest, caller: CallerIdentity, body: unkn
   if (caller.roles.includes('admin') || body === null || typeof body !== 'object') return [];
   const items = (body as { items?: unknown }).items;
   if (!Array.isArray(items)) return [];
-  const path = request.url.split('?', 1)[0];
+  const path = routedPathOf(request.url);
   if (path === '/v1/users') return ['a non-admin listed users'];
   if (path === '/v1/orders') {
     return items.filter((item) => (item as { userId?: unknown }).userId !== caller.userId).map((item) => `order ${(item as { id?: string }).id} of another user listed`);
@@ -71,8 +72,13 @@ const listViolations = (request: FuzzRequest, caller: CallerIdentity, body: unkn
   return [];
 };
 
-/** Every way `observation` breaks the API's promises for `request` (empty when it keeps them all). */
-export function violationsOf(request: FuzzRequest, caller: CallerIdentity, observation: Observation, validator: ResponseValidator, world: FuzzWorld): string[] {
+/**
+ * Every way `observation` breaks the API's promises for `request` (empty when it keeps them all). `addressed` is the
+ * key of the operation the URL actually reaches (see operationAddressedBy), which a 2xx must conform to.
+ */
+export function violationsOf(
+  request: FuzzRequest, addressed: string, caller: CallerIdentity, observation: Observation, validator: ResponseValidator, world: FuzzWorld,
+): string[] {
   if (observation.failure) return [`no HTTP answer: ${observation.failure}`];
   const { status } = observation;
   const violations: string[] = [];
@@ -87,7 +93,7 @@ export function violationsOf(request: FuzzRequest, caller: CallerIdentity, obser
   const isJson = /json/.test(contentType ?? '');
   const parsed = isJson ? parse(observation.text) : { ok: true as const, value: observation.text };
   if (!parsed.ok) return [...violations, `${status} body is not JSON: ${observation.text.slice(0, 120)}`];
-  violations.push(...validator.check(request.operation, status, contentType, parsed.value));
+  violations.push(...validator.check(addressed, status, contentType, parsed.value));
 
   if (status < 300 && request.objectOwner !== undefined && request.objectOwner !== request.caller && !caller.roles.includes('admin')) {
     violations.push(`BOLA: ${request.caller} got ${status} on an object of ${request.objectOwner}`);

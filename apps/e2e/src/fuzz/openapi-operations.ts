@@ -114,3 +114,18 @@ export function operationsOf(document: OpenApiDocument): ApiOperation[] {
   }
   return operations;
 }
+
+/** The path of a URL as the router sees it: no query, no trailing slash (Express routes `/v1/orders/` as `/v1/orders`). */
+export const routedPathOf = (url: string): string => (url.split('?', 1)[0] ?? '').replace(/(.)\/+$/, '$1');
+
+/**
+ * The operation a concrete request addresses — not always the one it was generated for: an empty path
+ * parameter turns `GET /v1/orders/{id}` into `GET /v1/orders/`, which is the list. Literal paths win over templates.
+ */
+export function operationAddressedBy(operations: readonly ApiOperation[], method: string, url: string): ApiOperation | undefined {
+  const path = routedPathOf(url);
+  const candidates = operations
+    .filter((operation) => operation.method === method)
+    .filter((operation) => new RegExp(`^${operation.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '[^/]+')}$`).test(path));
+  return candidates.sort((a, b) => a.parameters.filter((p) => p.in === 'path').length - b.parameters.filter((p) => p.in === 'path').length)[0];
+}

@@ -192,14 +192,14 @@ describe('NotificationStream', () => {
     ['session-revoked', 'AUTH.SESSION_REVOKED'],
     ['shutdown', 'COMMON.UNAVAILABLE'],
   ] as const)('refuses the request (%s → %s) instead of an empty 200 when it ends during the first replay', async (reason, code) => {
-    let stream: NotificationStream | undefined;
+    const opening: { stream?: NotificationStream } = {};
     const replay = async (after: number | undefined) => {
-      stream?.end(reason);
+      opening.stream?.end(reason);
       return store(() => 2)(after);
     };
     const started = streamOf(replay);
-    stream = started.stream;
-    await expect(stream.start(0)).rejects.toMatchObject({ code });
+    opening.stream = started.stream;
+    await expect(started.stream.start(0)).rejects.toMatchObject({ code });
     expect(started.response.headersSent).toBe(false);
     expect(started.response.ended).toBe(false);
     expect(started.response.frames).toEqual([]);

@@ -6,10 +6,10 @@ export const IS_WELL_FORMED_TEXT = 'isWellFormedText';
 // and a lone surrogate has no UTF-8 encoding (drivers silently turn it into U+FFFD, so what is stored is not
 // what was sent). With the `u` flag a well-formed surrogate pair is one code point, so `\p{Cs}` matches only
 // the unpaired halves.
-const ILL_FORMED_TEXT = /[\u0000\p{Cs}]/u;
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
 
 /** True unless `value` is a string holding NUL or an unpaired surrogate (other types are for the type rules to judge). */
-export const isWellFormedText = (value: unknown): boolean => typeof value !== 'string' || !ILL_FORMED_TEXT.test(value);
+export const isWellFormedText = (value: unknown): boolean => typeof value !== 'string' || (!value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value));
 
 /**
  * The contract-wide text rule: every string field of every contract class carries it (next to `@IsString()`,
