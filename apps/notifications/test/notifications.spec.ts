@@ -205,9 +205,13 @@ describe('notifications.list', () => {
     expect(await walk(userId, {})).toEqual(newestFirst(seeded));
   });
 
-  it('refuses a cursor it did not issue with COMMON.VALIDATION_FAILED', async () => {
-    const error = await rejection(list(randomUUID(), { cursor: 'garbage!' }));
-    expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
+  it.each([
+    ['not base64url', 'garbage!'],
+    ['an id that is not a UUID', Buffer.from('2026-01-01T00:00:00.000Z|nope').toString('base64url')],
+    ['a timestamp of year 0000', Buffer.from(`0000-01-01T00:00:00.000Z|${randomUUID()}`).toString('base64url')],
+  ])('refuses a cursor it did not issue (%s) with COMMON.INVALID_CURSOR', async (_case, cursor) => {
+    const error = await rejection(list(randomUUID(), { cursor }));
+    expect(error.code).toBe(ErrorCodes.INVALID_CURSOR);
   });
 });
 

@@ -265,9 +265,14 @@ describe('users.list', () => {
     expect(await emailsFor(prefix.toUpperCase())).toEqual(Object.values(emails).sort());
   });
 
-  it('refuses a cursor it did not issue with COMMON.VALIDATION_FAILED', async () => {
-    const error = await rejection(list({ cursor: Buffer.from('2026-01-01|nope').toString('base64url') }));
-    expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
+  it.each([
+    ['a date without time', '2026-01-01|nope'],
+    ['an id that is not a UUID', '2026-01-01T00:00:00.000Z|nope'],
+    ['a timestamp of year 0000', `0000-01-01T00:00:00.000Z|${randomUUID()}`],
+  ])('refuses a cursor it did not issue (%s) with COMMON.INVALID_CURSOR', async (_case, decoded) => {
+    const error = await rejection(list({ cursor: Buffer.from(decoded).toString('base64url') }));
+    expect(error.code).toBe(ErrorCodes.INVALID_CURSOR);
+    expect(error.details?.fieldErrors?.map((fieldError) => fieldError.field)).toEqual(['cursor']);
   });
 });
 

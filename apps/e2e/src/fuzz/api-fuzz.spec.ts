@@ -38,7 +38,14 @@ const GATEWAY_ENV = {
   LOGIN_ATTEMPTS_PER_ACCOUNT: UNLIMITED,
   LOGIN_FREE_FAILURES: '1000000000',
   SSE_MAX_STREAMS_PER_USER: '100',
+  // The client pools keep-alive sockets for about 4 s; on a loaded machine its timers fire late, and a socket the
+  // gateway closed at 5 s idle would be reused ("other side closed"). A server timeout well above the client's
+  // is what the README asks of any client in front (a load balancer) too.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: '60000',
 };
+// Every process: a reply that is slow because two shared cores are saturated is not what this suite looks for
+// (the 504 path has its own test in negative-paths.spec.ts); REQUEST_TIMEOUT_MS (10 s) still catches a hang.
+const SYSTEM_ENV = { RPC_TIMEOUT_MS: '8000' };
 
 let system: RunningSystem | undefined;
 let client: FuzzClient;
@@ -52,7 +59,7 @@ const registerActor = async (api: PlinthApi, label: string): Promise<FuzzActor> 
 };
 
 beforeAll(async () => {
-  const gatewayUrl = process.env.FUZZ_GATEWAY_URL ?? (system = await startE2eSystem({ serviceEnv: { gateway: GATEWAY_ENV } })).gatewayUrl;
+  const gatewayUrl = process.env.FUZZ_GATEWAY_URL ?? (system = await startE2eSystem({ env: SYSTEM_ENV, serviceEnv: { gateway: GATEWAY_ENV } })).gatewayUrl;
   const api = new PlinthApi(gatewayUrl);
   const [alice, bob] = await Promise.all([registerActor(api, 'alice'), registerActor(api, 'bob')]);
   const adminTokens = await api.login(ADMIN.email, ADMIN.password);

@@ -71,14 +71,22 @@ export class FuzzClient {
     const probe = await fetch(`${this.baseUrl}/v1/users/me`, { headers: { authorization: `Bearer ${actor.tokens.accessToken}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     await probe.arrayBuffer();
     if (probe.status !== 401) return;
-    this.housekeepingRequests += 1;
-    const login = await fetch(`${this.baseUrl}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: actor.email, password: actor.password }),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    if (login.status !== 200) throw new Error(`could not log ${name} in again: ${login.status} ${await login.text()}`);
-    actor.tokens = (await login.json()) as TokenPair;
+    // A few attempts: on a saturated machine one login (argon2) may miss the gateway's RPC deadline.
+    let last = '';
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      this.housekeepingRequests += 1;
+      const login = await fetch(`${this.baseUrl}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: actor.email, password: actor.password }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (login.status === 200) {
+        actor.tokens = (await login.json()) as TokenPair;
+        return;
+      }
+      last = `${login.status} ${await login.text()}`;
+    }
+    throw new Error(`could not log ${name} in again: ${last}`);
   }
 }
