@@ -17,6 +17,7 @@ import type { BootstrapServiceOptions } from './service-options.js';
 import type { ConnectionTls } from './tls/connection-tls.js';
 import { reloadServerCertificate } from './tls/server-certificate-reload.js';
 import { prepareConnectionTls } from './tls/start-up-tls.js';
+import { cacheValidationMetadata } from './validation/cached-validation-metadata.js';
 
 const COMMANDS = ['migrate'] as const;
 
@@ -75,6 +76,7 @@ async function start(options: BootstrapServiceOptions, config: BaseServiceConfig
       const applied = await runMigrations(app.get(MikroORM));
       logger.log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema up to date', 'Migrations');
     }
+    cacheValidationMetadata();
     app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
     connectRmqTransport(app);
     app.use(traceResponseHeader);
