@@ -1,9 +1,9 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { Server as TlsServer } from 'node:tls';
 import { ConsoleLogger, Module, ValidationPipe, type DynamicModule, type LoggerService, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ApplicationConfig, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger, LoggerModule } from 'nestjs-pino';
+import { Logger, LoggerModule, PinoLogger } from 'nestjs-pino';
 import { connectRmqTransport } from '@plinth/messaging';
 import { runMigrations } from '@plinth/persistence';
 import { httpMetricsMiddleware, ServiceMetrics, traceResponseHeader } from '@plinth/telemetry';
@@ -12,11 +12,13 @@ import type { BaseServiceConfig } from './config/base-service.config.js';
 import { ConfigValidationError, loadConfig } from './config/load-config.js';
 import { processEnvironment } from './config/process-environment.config.js';
 import { buildLoggerParams } from './logging/logger-params.js';
+import { messageLoggingHook } from './logging/message-logging.hook.js';
 import { ServiceRootModule, persistenceModuleFor } from './service-root.module.js';
 import type { BootstrapServiceOptions } from './service-options.js';
 import type { ConnectionTls } from './tls/connection-tls.js';
 import { reloadServerCertificate } from './tls/server-certificate-reload.js';
 import { prepareConnectionTls } from './tls/start-up-tls.js';
+import { cacheValidationMetadata } from './validation/cached-validation-metadata.js';
 
 const COMMANDS = ['migrate'] as const;
 
@@ -75,7 +77,10 @@ async function start(options: BootstrapServiceOptions, config: BaseServiceConfig
       const applied = await runMigrations(app.get(MikroORM));
       logger.log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema up to date', 'Migrations');
     }
+    cacheValidationMetadata();
     app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+    // Before the transport connects: Nest reads the hooks while it builds the message handlers.
+    app.get(ApplicationConfig).registerPreRequestHook(messageLoggingHook(await app.resolve(PinoLogger)));
     connectRmqTransport(app);
     app.use(traceResponseHeader);
     app.use(httpMetricsMiddleware(app.get(ServiceMetrics)));

@@ -15,10 +15,11 @@ import {
   type Page,
   type ReplayNotificationsRequest,
 } from '@plinth/contracts';
-import { createEvent, Inbox, Outbox, type OutboxMessage } from '@plinth/messaging';
+import { createEvent, Outbox } from '@plinth/messaging';
 import { decodeCursor, toKeysetPage } from '@plinth/persistence';
 import { v7 as uuidv7 } from 'uuid';
 import { EmailSender } from '../email/email-sender.js';
+import { NotificationStore } from './notification-store.js';
 import type { NotificationDraft } from './notification-texts.js';
 import { NotificationSequence } from './notification-sequence.entity.js';
 import { Notification } from './notification.entity.js';
@@ -30,7 +31,7 @@ const SOURCE = 'notifications';
 export class NotificationsService {
   constructor(
     private readonly em: EntityManager,
-    private readonly inbox: Inbox,
+    private readonly store: NotificationStore,
     private readonly outbox: Outbox,
     private readonly email: EmailSender,
   ) {}
@@ -38,7 +39,7 @@ export class NotificationsService {
   /**
    * Stores the notification an event asks for and queues `notification.created` (and its email, when SMTP is
    * configured) in ONE statement with the inbox record, so a redelivered event neither duplicates nor loses any of
-   * them — and it costs one database round trip instead of BEGIN, four statements and COMMIT.
+   * them. Events that arrive together share that statement (NotificationStore's group commit).
    */
   async notify(event: EventEnvelope, consumer: string, draft: NotificationDraft): Promise<void> {
     const notification = Object.assign(new Notification(), { ...draft, id: uuidv7(), sequence: 0, read: false, createdAt: new Date() });
@@ -49,42 +50,13 @@ export class NotificationsService {
       { source: SOURCE, correlationId: event.correlationId },
     );
     const [outboxRow] = this.outbox.rowsFor(created);
-    const sequence = await this.storeOnce(event, consumer, notification, outboxRow);
+    const sequence = await this.store.store({ event, consumer, notification, outboxRow });
     if (sequence === undefined) return;
     // What the statement stored: the row's payload is `created` itself.
     notification.sequence = sequence;
     created.data.sequence = sequence;
     this.outbox.notifyCommitted([outboxRow]);
     this.email.wake();
-  }
-
-  /**
-   * The stream sequence given to the notification, or undefined when this consumer had applied the event already.
-   * The user's sequence row stays locked until the statement commits, so sequence order is commit order.
-   */
-  private async storeOnce(event: EventEnvelope, consumer: string, notification: Notification, outboxRow: OutboxMessage): Promise<number | undefined> {
-    const recordOnce = this.inbox.recordOnce(event, consumer);
-    const email = this.email.enabled
-      ? `, "email" as (insert into "email_deliveries" ("notification_id", "next_attempt_at", "created_at") select ?, ?, ? from "notification")`
-      : '';
-    const rows = await this.em.fork().execute<{ sequence: number }[]>(
-      `with "recorded" as (${recordOnce.sql}),
-        "sequence" as (insert into "notification_sequences" ("user_id", "last_sequence") select ?, 1 from "recorded"
-          on conflict ("user_id") do update set "last_sequence" = "notification_sequences"."last_sequence" + 1 returning "last_sequence"),
-        "notification" as (insert into "notifications" ("id", "user_id", "sequence", "type", "title", "body", "data", "read", "created_at")
-          select ?, ?, "last_sequence", ?, ?, ?, ?::jsonb, false, ? from "sequence" returning "sequence"),
-        "event" as (insert into "outbox_message" ("id", "type", "payload", "headers", "created_at")
-          select ?, ?, jsonb_set(?::jsonb, '{data,sequence}', to_jsonb("sequence")), ?::jsonb, ? from "notification")${email}
-      select "sequence" from "notification"`,
-      [
-        ...recordOnce.params,
-        notification.userId,
-        notification.id, notification.userId, notification.type, notification.title, notification.body, JSON.stringify(notification.data), notification.createdAt,
-        outboxRow.id, outboxRow.type, JSON.stringify(outboxRow.payload), JSON.stringify(outboxRow.headers), outboxRow.createdAt,
-        ...(email ? [notification.id, notification.createdAt, notification.createdAt] : []),
-      ],
-    );
-    return rows[0]?.sequence;
   }
 
   /**

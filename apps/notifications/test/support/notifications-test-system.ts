@@ -80,8 +80,9 @@ export class NotificationsTestSystem {
     return createEvent(type, version, data, { source });
   }
 
-  publish(event: EventEnvelope): Promise<void> {
-    return this.publisher.publish(event);
+  /** Several events in one call go out back to back (one burst on the queue). */
+  publish(events: EventEnvelope | EventEnvelope[]): Promise<void> {
+    return this.publisher.publish(events);
   }
 
   /** Raw SQL on notifications' database (`?` placeholders). */

@@ -22,8 +22,9 @@ import {
   type OrderView,
   type Page,
 } from '@plinth/contracts';
-import { createEvent, Outbox } from '@plinth/messaging';
-import { decodeCursor, insertInOneStatement, toKeysetPage } from '@plinth/persistence';
+import { createEvent, Outbox, type OutboxMessage } from '@plinth/messaging';
+import { decodeCursor, toKeysetPage } from '@plinth/persistence';
+import { insertOrder } from './insert-order.statement.js';
 import { OrderIdempotencyKey } from './order-idempotency-key.entity.js';
 import { Order } from './order.entity.js';
 import { assertTransition } from './order-lifecycle.js';
@@ -67,7 +68,7 @@ export class OrdersService {
       // One statement, one round trip: the order, its key and its event are written together or not at all.
       // Insert first, look up only on conflict: a fresh key (the common case) costs no extra round trip, and the
       // key's primary key lets exactly one of several concurrent first requests commit.
-      await insertInOneStatement(em, keyRow ? [order, keyRow, ...outboxRows] : [order, ...outboxRows]);
+      await insertOrder(em, order, keyRow, outboxRows[0] as OutboxMessage);
     } catch (error) {
       if (!spentKey || !(error instanceof UniqueConstraintViolationException)) throw error;
       return this.replay(actor, spentKey);

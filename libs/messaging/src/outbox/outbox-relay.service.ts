@@ -119,8 +119,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.fastPath ??= this.drainHandedOver().finally(() => (this.fastPath = undefined));
   }
 
-  // One batch at a time: rows handed over meanwhile queue up and go out together as the next batch.
+  // One batch at a time: rows handed over meanwhile queue up and go out together as the next batch. The first
+  // batch waits for the current I/O callbacks, so rows committed together (a group commit's events, the orders
+  // created by one socket read) are published together: one confirm round trip instead of one per row.
   private async drainHandedOver(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.handedOver.length > 0) {
       const batch = this.handedOver.splice(0, this.options.batchSize);
       const { sentIds, unsentIds, failure } = await this.publishRows(batch);

@@ -1,7 +1,5 @@
 import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
-import type { ExecutionContext } from '@nestjs/common';
-import type { RmqContext } from '@nestjs/microservices';
 import type { Params } from 'nestjs-pino';
 import { traceLogFields } from '@plinth/telemetry';
 import type { BaseServiceConfig } from '../config/base-service.config.js';
@@ -39,7 +37,10 @@ export function serializeRequest(req: SerializedRequest): SerializedRequest {
   return { id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers };
 }
 
-/** JSON lines with `service` on every record; pino-pretty (single line) when LOG_FORMAT=pretty. */
+/**
+ * JSON lines with `service` on every record; pino-pretty (single line) when LOG_FORMAT=pretty. RPCs and events get
+ * their logging context from messageLoggingHook (registered by the bootstrap), not from nestjs-pino's `microservice`.
+ */
 export function buildLoggerParams(serviceName: string, config: BaseServiceConfig): Params {
   return {
     pinoHttp: {
@@ -62,14 +63,5 @@ export function buildLoggerParams(serviceName: string, config: BaseServiceConfig
           }
         : {}),
     },
-    // A context per RPC/event so PinoLogger.assign works in handlers; one line per message only at debug.
-    microservice: { useLevel: 'debug', customProps: (context: ExecutionContext) => ({ request_id: rpcRequestIdOf(context) }) },
   };
-}
-
-/** RPCs from the gateway carry the client request's `x-request-id` as an AMQP header; events do not (trace_id joins them). */
-function rpcRequestIdOf(context: ExecutionContext): string | undefined {
-  const headers = context.switchToRpc().getContext<RmqContext | undefined>()?.getMessage?.()?.properties?.headers;
-  const requestId: unknown = headers?.['x-request-id'];
-  return typeof requestId === 'string' ? requestId : undefined;
 }
