@@ -1,11 +1,15 @@
 import type { Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
+import { createRequire } from 'node:module';
+import type { MetadataStorage } from 'class-transformer/types/MetadataStorage.js';
 import { getMetadataStorage } from 'class-validator';
 
 // How the gateway reads its request DTOs: which class a route's @Body() / @Query() is, and what each class declares
 // for class-validator. The unknown-properties check and the OpenAPI document both read them from here.
+
+// Where @Type() records nested DTO classes: class-transformer exports its storage without typings beside the file.
+const { defaultMetadataStorage } = createRequire(import.meta.url)('class-transformer/cjs/storage.js') as { defaultMetadataStorage: MetadataStorage };
 
 export type DtoClass = abstract new (...args: never[]) => unknown;
 

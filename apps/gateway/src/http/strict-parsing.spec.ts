@@ -91,7 +91,7 @@ describe('unknown properties, whatever their name', () => {
 
   it('refuses them in nested objects, with the dotted path', async () => {
     const res = await request(t.app.getHttpServer()).post('/v1/orders').set('authorization', `Bearer ${token}`)
-      .send({ currency: 'EUR', items: [{ sku: 'A-1', quantity: 1, unitPrice: 1 }, { sku: 'A-2', quantity: 1, unitPrice: 1, toString: 1 }] });
+      .send({ currency: 'EUR', items: [{ sku: 'A-1', quantity: 1, unitPrice: 1 }, { sku: 'A-2', quantity: 1, unitPrice: 1, toString: 1 }] } as object);
     expectRefusal(res, 'items.1.toString');
   });
 
