@@ -40,9 +40,19 @@ const validateAgainstDocument: Middleware = {
 
 export const createValidatedClient = (baseUrl: string): PlinthClient => createPlinthClient(baseUrl, { middleware: [validateAgainstDocument] });
 
-export const toApiResponse = async (response: Response, method: string): Promise<ApiResponse> => {
+/** What openapi-fetch gives for a call made with `parseAs: 'text'`: the text of a success, the parsed error body. */
+export interface FetchResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** An ApiResponse from a typed-client call made with `parseAs: 'text'` (openapi-fetch reads the body itself). */
+export const toApiResponse = (result: FetchResult, method: string): ApiResponse => {
+  const { data, error, response } = result;
   const url = new URL(response.url);
-  const text = response.headers.get('content-type')?.startsWith('text/event-stream') ? '' : await response.text();
+  const raw = response.ok ? data : error;
+  const text = raw === undefined || raw === null ? '' : typeof raw === 'string' ? raw : JSON.stringify(raw);
   return {
     status: response.status,
     headers: Object.fromEntries(response.headers),
@@ -90,12 +100,12 @@ export class ApiCall implements PromiseLike<ApiResponse> {
     const raw = typeof this.body === 'string';
     const headers = { ...(this.body !== undefined && !raw && !this.headers['content-type'] ? { 'content-type': 'application/json' } : {}), ...this.headers };
     // The path is concrete (ids and query filled in by the spec), so it is given to the client as it is.
-    const { response } = await this.client.request(this.method.toLowerCase() as 'get', this.path as '/healthz', {
+    const result = await this.client.request(this.method.toLowerCase() as 'get', this.path as '/healthz', {
       headers,
       body: this.body as never,
       bodySerializer: (body: unknown) => (raw ? body : JSON.stringify(body)),
-      parseAs: 'stream',
+      parseAs: 'text',
     } as never);
-    return toApiResponse(response, this.method);
+    return toApiResponse(result, this.method);
   }
 }

@@ -70,54 +70,54 @@ export class PlinthApi {
   async register(label = 'user', password = STRONG_PASSWORD): Promise<RegisteredUser> {
     const email = uniqueEmail(label);
     const displayName = `E2E ${label}`;
-    const { response } = await this.client.POST('/v1/auth/register', { body: { email, password, displayName }, parseAs: 'stream' });
-    const res = await toApiResponse(response, 'POST');
+    const result = await this.client.POST('/v1/auth/register', { body: { email, password, displayName }, parseAs: 'text' });
+    const res = toApiResponse(result, 'POST');
     expectStatus(res, 201, `register ${email}`);
     const tokens = res.body as TokenPair;
     return { id: claimsOf(tokens.accessToken).sub, email, password, displayName, tokens };
   }
 
   async login(email: string, password: string): Promise<TokenPair> {
-    const { response } = await this.client.POST('/v1/auth/login', { body: { email, password }, parseAs: 'stream' });
-    const res = await toApiResponse(response, 'POST');
+    const result = await this.client.POST('/v1/auth/login', { body: { email, password }, parseAs: 'text' });
+    const res = toApiResponse(result, 'POST');
     expectStatus(res, 200, `login ${email}`);
     return res.body as TokenPair;
   }
 
   async createOrder(token: string, body: CreateOrderBody = sampleOrder(), idempotencyKey?: string): Promise<OrderView> {
-    const { response } = await this.client.POST('/v1/orders', {
+    const result = await this.client.POST('/v1/orders', {
       body,
       params: { header: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} },
       headers: bearer(token),
-      parseAs: 'stream',
+      parseAs: 'text',
     });
-    const res = await toApiResponse(response, 'POST');
+    const res = toApiResponse(result, 'POST');
     expectStatus(res, 201, 'create order');
     return res.body as OrderView;
   }
 
   async listOrders(token: string, query = ''): Promise<Page<OrderView>> {
-    const { response } = await this.client.GET('/v1/orders', { params: { query: queryOf(query) }, headers: bearer(token), parseAs: 'stream' });
-    const res = await toApiResponse(response, 'GET');
+    const result = await this.client.GET('/v1/orders', { params: { query: queryOf(query) }, headers: bearer(token), parseAs: 'text' });
+    const res = toApiResponse(result, 'GET');
     expectStatus(res, 200, `list orders ${query}`);
     return res.body as Page<OrderView>;
   }
 
   async changeStatus(adminToken: string, orderId: string, status: OrderView['status']): Promise<OrderView> {
-    const { response } = await this.client.POST('/v1/orders/{id}/status', {
+    const result = await this.client.POST('/v1/orders/{id}/status', {
       params: { path: { id: orderId }, header: {} },
       body: { status },
       headers: bearer(adminToken),
-      parseAs: 'stream',
+      parseAs: 'text',
     });
-    const res = await toApiResponse(response, 'POST');
+    const res = toApiResponse(result, 'POST');
     expectStatus(res, 200, `order ${orderId} → ${status}`);
     return res.body as OrderView;
   }
 
   async listNotifications(token: string, query = ''): Promise<Page<NotificationView>> {
-    const { response } = await this.client.GET('/v1/notifications', { params: { query: queryOf(query) as never }, headers: bearer(token), parseAs: 'stream' });
-    const res = await toApiResponse(response, 'GET');
+    const result = await this.client.GET('/v1/notifications', { params: { query: queryOf(query) as never }, headers: bearer(token), parseAs: 'text' });
+    const res = toApiResponse(result, 'GET');
     expectStatus(res, 200, `list notifications ${query}`);
     return res.body as Page<NotificationView>;
   }

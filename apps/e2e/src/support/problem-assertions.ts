@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { ApiResponse } from './api-response.js';
 
-/** An answer from the typed client or, where a spec still sends through supertest, supertest's. */
+/** An answer as the typed client's calls give it (supertest's Response has the same fields). */
 type Response = Pick<ApiResponse, 'status' | 'headers' | 'body'> & { request?: ApiResponse['request']; req?: unknown };
 
 export interface ProblemBody {
