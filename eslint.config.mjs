@@ -4,7 +4,9 @@ import tseslint from 'typescript-eslint';
 // Who may depend on whom. Apps are bounded contexts: they share only libs, never each other.
 const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:data-access', 'type:util'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:test-util'] },
+  // Test and tooling code only (the typed API client): no service may depend on it.
+  { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts'] },

@@ -7,14 +7,14 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as connectAmqp } from 'amqplib';
 import { importJWK, SignJWT, type JWK } from 'jose';
-import request, { type Response, type Test } from 'supertest';
 import { AuthRpc, NotificationsRpc, OrdersRpc, UsersRpc, type ErrorBody, type OrderView, type TokenPair } from '@plinth/contracts';
 import { freePort, ServiceProcess, workspaceRoot, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { eventually } from './support/eventually.js';
 import { signedWithForeignKey, unsigned, withEscalatedClaims } from './support/forged-tokens.js';
-import { claimsOf, expectStatus, PlinthApi, STRONG_PASSWORD, uniqueEmail, type RegisteredUser } from './support/plinth-api.js';
+import { claimsOf, expectStatus, PlinthApi, STRONG_PASSWORD, uniqueEmail, type ApiResponse, type RegisteredUser } from './support/plinth-api.js';
+import type { ApiCall } from './support/api-response.js';
 import { expectProblem, expectValidationProblem } from './support/problem-assertions.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -70,16 +70,16 @@ const freshAddress = (): string => {
   addressSequence += 1;
   return `${addressSequence < 250 ? '198.51.100' : '203.0.113'}.${(addressSequence % 250) + 1}`;
 };
-const from = (req: Test, address: string): Test => req.set('x-forwarded-for', address);
-const login = (target: PlinthApi, email: string, password: string, address = freshAddress()): Test =>
+const from = (req: ApiCall, address: string): ApiCall => req.set('x-forwarded-for', address);
+const login = (target: PlinthApi, email: string, password: string, address = freshAddress()): ApiCall =>
   from(target.post('/v1/auth/login', { email, password }), address);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The progressive delay the gateway imposes after an account's `failures`-th consecutive failed login, in ms. */
 const loginDelayAfter = (failures: number): number => failures <= LIMITS.freeLoginFailures ? 0
   : Math.min(LIMITS.loginDelayBaseSeconds * 2 ** (failures - LIMITS.freeLoginFailures - 1), LIMITS.loginDelayMaxSeconds) * 1000;
 /** `count` logins for one account, each after the delay the previous failures imposed, so that every one reaches auth. */
-const pacedLogins = async (email: string, password: string, count: number): Promise<Response[]> => {
-  const responses: Response[] = [];
+const pacedLogins = async (email: string, password: string, count: number): Promise<ApiResponse[]> => {
+  const responses: ApiResponse[] = [];
   for (let attempt = 1; attempt <= count; attempt++) {
     if (attempt > 1) await sleep(loginDelayAfter(attempt - 1) + (loginDelayAfter(attempt - 1) > 0 ? 150 : 0));
     responses.push(await login(api, email, password));
@@ -122,7 +122,7 @@ describe('edge: headers and CORS', () => {
 
   it('grants CORS to the configured origin only, never a wildcard', async () => {
     const preflight = (origin: string) =>
-      request(system.gatewayUrl).options('/v1/orders').set('origin', origin).set('access-control-request-method', 'POST');
+      api.call('OPTIONS', '/v1/orders').set('origin', origin).set('access-control-request-method', 'POST');
     const allowed = await preflight(ALLOWED_ORIGIN);
     expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
     const foreign = await preflight('https://evil.example.net');
@@ -145,7 +145,7 @@ describe('edge: input', () => {
       'roles',
     );
     expectValidationProblem(await api.patch('/v1/users/me', { displayName: 'A', roles: ['admin'] }, alice.tokens.accessToken), 'roles');
-    const self = await request(system.gatewayUrl).put(`/v1/users/${alice.id}/roles`).set('authorization', `Bearer ${alice.tokens.accessToken}`).send({ roles: ['admin'] });
+    const self = await api.put(`/v1/users/${alice.id}/roles`, { roles: ['admin'] }, alice.tokens.accessToken);
     expectProblem(self, 403, 'COMMON.FORBIDDEN');
     const refreshed = remember((await api.post('/v1/auth/refresh', { refreshToken: alice.tokens.refreshToken })).body as TokenPair);
     expect(claimsOf(refreshed.accessToken).roles).toEqual(['user']);
@@ -173,7 +173,7 @@ describe('passwords', () => {
 });
 
 describe('login brute force and enumeration', () => {
-  const comparable = (res: Response) => ({ status: res.status, code: res.body.code, detail: res.body.detail, title: res.body.title });
+  const comparable = (res: ApiResponse) => ({ status: res.status, code: res.body.code, detail: res.body.detail, title: res.body.title });
 
   it('answers an unknown email and a wrong password identically, in similar time', async () => {
     const unknown = uniqueEmail('nobody');
@@ -223,7 +223,7 @@ describe('login brute force and enumeration', () => {
     const ghost = uniqueEmail('paced-ghost');
     const observe = async (email: string) => {
       const seen: [number, string, string | undefined][] = [];
-      const note = (res: Response) => seen.push([res.status, res.body.code, res.headers['retry-after']]);
+      const note = (res: ApiResponse) => seen.push([res.status, res.body.code, res.headers['retry-after']]);
       for (let attempt = 0; attempt < LIMITS.freeLoginFailures + 1; attempt++) note(await login(api, email, 'not the password'));
       note(await login(api, email, 'not the password'));
       note(await login(apiB, email, 'not the password'));
@@ -269,7 +269,7 @@ describe('login brute force and enumeration', () => {
 describe('rate limits', () => {
   it('counts one client against one budget on every replica and answers 429 with Retry-After and RateLimit-* headers', async () => {
     const address = freshAddress();
-    let last: Response | undefined;
+    let last: ApiResponse | undefined;
     for (let hit = 0; hit < LIMITS.perMinute; hit++) {
       last = await from((hit % 2 === 0 ? api : apiB).get('/v1/users/me', bob.tokens.accessToken), address);
       expectStatus(last, 200, `request ${hit + 1}`);
@@ -335,7 +335,7 @@ describe('server timeouts and saturation', () => {
       }, { timeoutMs: 3_000, intervalMs: 50, description: 'a 503 while saturated' });
       expectProblem(busy, 503, 'COMMON.UNAVAILABLE');
       expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
-      expectStatus(await request(system.gatewayUrl).get('/healthz'), 200, 'liveness while saturated');
+      expectStatus(await api.get('/healthz'), 200, 'liveness while saturated');
     } finally {
       for (const socket of held) socket.destroy();
     }
@@ -444,7 +444,7 @@ describe('sessions and roles', () => {
   it('refuses the revoke and roles routes to non-admins and validates the roles body', async () => {
     expectProblem(await api.post(`/v1/users/${bob.id}/sessions/revoke`, undefined, alice.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
     const put = (userId: string, body: object, token: string) =>
-      request(system.gatewayUrl).put(`/v1/users/${userId}/roles`).set('authorization', `Bearer ${token}`).send(body);
+      api.put(`/v1/users/${userId}/roles`, body, token);
     expectProblem(await put(bob.id, { roles: ['admin'] }, alice.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
     expectProblem(await put(bob.id, { roles: ['root'] }, admin.accessToken), 400, 'COMMON.VALIDATION_FAILED');
     expectValidationProblem(await put(bob.id, { roles: ['user'], sub: alice.id }, admin.accessToken), 'sub');
@@ -454,7 +454,7 @@ describe('sessions and roles', () => {
 
   it('a role granted by an admin applies from the next refresh; the old token is refused', async () => {
     const put = (roles: string[]) =>
-      request(system.gatewayUrl).put(`/v1/users/${bob.id}/roles`).set('authorization', `Bearer ${admin.accessToken}`).send({ roles });
+      api.put(`/v1/users/${bob.id}/roles`, { roles }, admin.accessToken);
     const granted = await put(['user', 'admin']);
     expectStatus(granted, 200, 'grant admin');
     expect(granted.body).toMatchObject({ id: bob.id, roles: ['user', 'admin'] });

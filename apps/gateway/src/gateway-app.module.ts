@@ -14,6 +14,7 @@ import { rateLimitOptions } from './rate-limits/rate-limits.js';
 import { RequestContextInterceptor } from './http/request-context.js';
 import { RouteTable } from './http/route-table.js';
 import { ServiceClient } from './http/service-client.js';
+import { UnknownPropertiesInterceptor } from './http/unknown-properties.interceptor.js';
 import { NotificationStreamModule } from './notifications/notification-stream.module.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
@@ -40,6 +41,7 @@ import { UsersController } from './users/users.controller.js';
     RouteTable,
     ServiceClient,
     { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: UnknownPropertiesInterceptor },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

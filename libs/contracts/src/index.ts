@@ -24,3 +24,4 @@ export * from './notifications/notifications.responses.js';
 export * from './notifications/notifications.events.js';
 export * from './users/users-preferences.js';
 export * from './notifications/notifications-stream.js';
+export * from './common/query-integer.js';

@@ -6,5 +6,6 @@ export * from './config/load-config.js';
 export * from './config/tls-config.rules.js';
 export { REDACTED_PATHS, buildLoggerParams } from './logging/logger-params.js';
 export { BrokerHealthIndicator } from './health/broker.health-indicator.js';
+export { HealthController } from './health/health.controller.js';
 export { OPERATIONAL_PATHS } from './operational-paths.js';
 export { accessTokensModuleFor } from './service-root.module.js';

@@ -18,3 +18,4 @@ export { LOCAL_HOSTS, startTlsInfrastructure, trustTestCa, type TlsInfrastructur
 export { PrometheusServer, type ActiveAlert, type PrometheusServerOptions, type PrometheusTarget, type Sample } from './prometheus/prometheus-server.js';
 export { metricNamesIn, PROMETHEUS_OWN_SERIES } from './prometheus/promql-metric-names.js';
 export * from './prometheus/monitoring-queries.js';
+export * from './api-document/index.js';

@@ -1,6 +1,9 @@
 // RFC 9457 problem+json is the one error shape of the public API; every refusal is checked against it.
-import type { Response } from 'supertest';
 import { expect } from 'vitest';
+import type { ApiResponse } from './api-response.js';
+
+/** An answer as the typed client's calls give it (supertest's Response has the same fields). */
+type Response = Pick<ApiResponse, 'status' | 'headers' | 'body'> & { request?: ApiResponse['request']; req?: unknown };
 
 export interface ProblemBody {
   type: string;
@@ -15,7 +18,7 @@ export interface ProblemBody {
 
 // superagent keeps the underlying request on the response at runtime; its types do not declare it.
 const requestLine = (res: Response): string => {
-  const req = (res as unknown as { req?: { method?: string; path?: string } }).req;
+  const req = res.request ?? (res.req as { method?: string; path?: string } | undefined);
   return `${req?.method ?? '?'} ${req?.path ?? '?'}`;
 };
 

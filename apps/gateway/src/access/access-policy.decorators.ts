@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Role } from '@plinth/contracts';
+import { ApiProblems } from '../http/api-problem-responses.decorator.js';
 
 export const ACCESS_POLICY = 'plinth:access-policy';
 
@@ -24,4 +25,4 @@ export const Authenticated = (): MethodDecorator & ClassDecorator =>
 
 /** A caller with a valid access token holding at least one of these roles; others get 403. */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(ACCESS_POLICY, { kind: 'roles', roles } satisfies AccessPolicy), ApiBearerAuth(BEARER_AUTH));
+  applyDecorators(SetMetadata(ACCESS_POLICY, { kind: 'roles', roles } satisfies AccessPolicy), ApiBearerAuth(BEARER_AUTH), ApiProblems(403));

@@ -6,6 +6,7 @@ import { ModulesContainer, Reflector } from '@nestjs/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
+import { OPERATIONAL_PATHS } from '@plinth/service-bootstrap';
 import { registeredRoutes } from '../http/route-table.js';
 import { ACCESS_POLICY, type AccessPolicy } from './access-policy.decorators.js';
 
@@ -16,7 +17,8 @@ interface RouteWithPolicy {
 
 const routesWithPolicies = (testApp: GatewayTestApp): RouteWithPolicy[] => {
   const reflector = new Reflector();
-  return registeredRoutes(testApp.app.get(ModulesContainer)).map(({ method, path, controller, handler }) => ({
+  // The bootstrap's probes are public by path (isOperationalPath), not by a declaration of this app.
+  return registeredRoutes(testApp.app.get(ModulesContainer)).filter(({ path }) => !OPERATIONAL_PATHS.has(path)).map(({ method, path, controller, handler }) => ({
     route: `${method} ${path}`,
     policy: reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [handler as () => void, controller as () => void]),
   }));

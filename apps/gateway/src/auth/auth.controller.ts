@@ -36,7 +36,7 @@ export class AuthController {
   @CredentialRoute()
   @ApiOperation({ summary: 'Create an account and sign in' })
   @ApiCreatedResponse({ type: TokenPair })
-  @ApiProblems(400, 409, 413, 415)
+  @ApiProblems(409)
   async register(@Body() body: RegisterRequest): Promise<TokenPair> {
     const { user, tokens } = await this.rpc.send<AuthResult>(AuthRpc.register, {
       email: body.email,
@@ -53,7 +53,7 @@ export class AuthController {
   @PasswordRoute()
   @ApiOperation({ summary: 'Exchange email and password for tokens' })
   @ApiOkResponse({ type: TokenPair })
-  @ApiProblems(400, 401, 413, 415, 429)
+  @ApiProblems(401)
   async login(@Body() body: LoginRequest, @Res({ passthrough: true }) response: Response): Promise<TokenPair> {
     await this.loginDelays.beginAttempt(body.email, response);
     let result: AuthResult;
@@ -72,7 +72,7 @@ export class AuthController {
   @CredentialRoute()
   @ApiOperation({ summary: 'Rotate a refresh token into a new token pair (the old one stops working)' })
   @ApiOkResponse({ type: TokenPair })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(401)
   async refresh(@Body() body: RefreshTokenRequest): Promise<TokenPair> {
     return toTokenPair(await this.rpc.send<TokenPair>(AuthRpc.refresh, { refreshToken: body.refreshToken }));
   }
@@ -81,7 +81,7 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End the session of a refresh token; its access tokens stop working at once' })
   @ApiNoContentResponse({ description: 'Session ended' })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(401)
   async logout(@Body() body: RefreshTokenRequest): Promise<void> {
     await this.rpc.send(AuthRpc.logout, { refreshToken: body.refreshToken });
   }

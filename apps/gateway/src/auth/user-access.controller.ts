@@ -24,7 +24,7 @@ export class UserAccessController {
   @Roles(RoleNames.ADMIN)
   @ApiOperation({ summary: 'Replace a user\'s roles (admin, not their own); applies from the user\'s next refresh' })
   @ApiOkResponse({ type: AuthenticatedUser })
-  @ApiProblems(400, 401, 403, 404, 413, 415)
+  @ApiProblems(404)
   async setRoles(@CurrentActor() actor: Actor, @UuidParam('id') userId: string, @Body() body: SetRolesBody): Promise<AuthenticatedUser> {
     const user = await this.rpc.send<AuthenticatedUser>(AuthRpc.setRoles, { actor, userId, roles: body.roles });
     return { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles };
@@ -35,7 +35,7 @@ export class UserAccessController {
   @Roles(RoleNames.ADMIN)
   @ApiOperation({ summary: 'End every session of a user (admin); their access tokens are refused at once' })
   @ApiOkResponse({ type: RevokeUserSessionsResult })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(404)
   async revokeSessions(@CurrentActor() actor: Actor, @UuidParam('id') userId: string): Promise<RevokeUserSessionsResult> {
     const result = await this.rpc.send<RevokeUserSessionsResult>(AuthRpc.revokeUserSessions, { actor, userId });
     return { revokedSessions: result.revokedSessions };

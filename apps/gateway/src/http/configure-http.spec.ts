@@ -162,6 +162,7 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz', '/readyz',
       '/v1/auth/login', '/v1/auth/logout', '/v1/auth/refresh', '/v1/auth/register',
       '/v1/notifications', '/v1/notifications/stream', '/v1/notifications/{id}/read',
       '/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/cancel', '/v1/orders/{id}/status',

@@ -5,8 +5,10 @@ import helmet from 'helmet';
 import { GatewayConfig } from '../config.js';
 import { answerHttpParserRefusalsWithProblems } from './http-parser-refusals.js';
 import { jsonBodyOnlyMiddleware } from './json-body.middleware.js';
+import { assertJsonNesting } from './json-nesting.js';
 import { loadSheddingMiddleware } from './load-shedding.middleware.js';
 import { setUpOpenApi } from './openapi.js';
+import { rejectPrototypeKeysMiddleware } from './prototype-keys.middleware.js';
 import { REQUEST_ID_HEADER, requestIdMiddleware } from './request-id.middleware.js';
 
 // A hop count is a number for Express; anything else is its list of trusted addresses.
@@ -71,6 +73,14 @@ export const configureHttp = (app: NestExpressApplication): void => {
   });
   app.use('/v1', noStore);
   app.use(jsonBodyOnlyMiddleware);
-  app.useBodyParser('json', { limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  // Strict JSON: nesting is bounded before the text is parsed, prototype keys are refused right after.
+  // Nest's option type leaves out `verify` (it uses it for rawBody, which is off); body-parser honours it.
+  const jsonOptions = {
+    limit: config.BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+    verify: (_request: unknown, _response: unknown, body: Buffer) => assertJsonNesting(body),
+  };
+  app.useBodyParser('json', jsonOptions);
+  app.use(rejectPrototypeKeysMiddleware);
   setUpOpenApi(app);
 };

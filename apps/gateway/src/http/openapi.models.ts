@@ -11,7 +11,7 @@ export class FieldErrorModel {
 export class ProblemDetailsModel {
   @ApiProperty({ example: 'https://plinth.dev/problems/common-validation-failed' }) type: string;
   @ApiProperty({ example: 'Validation failed' }) title: string;
-  @ApiProperty({ example: 400 }) status: number;
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 400 }) status: number;
   @ApiProperty({ example: 'The request is invalid.' }) detail: string;
   @ApiProperty({ example: '/v1/orders' }) instance: string;
   @ApiProperty({ example: 'COMMON.VALIDATION_FAILED', description: 'Stable error code; never reused for another meaning' }) code: string;

@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { ApiHeaderOptions } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
 
@@ -10,6 +11,14 @@ const headerOf = (context: ExecutionContext, name: string): string | undefined =
 
 // ETags are the quoted order version; a weak or bare number is accepted too, `*` means "any version".
 const VERSION_ETAG = /^(?:W\/)?"?([1-9]\d{0,9})"?$/;
+
+/** The OpenAPI description of `If-Match`, from the same pattern the parser applies. */
+export const IF_MATCH_HEADER: ApiHeaderOptions = {
+  name: 'If-Match',
+  required: false,
+  description: 'ETag of the order as last seen, e.g. "3" (weak or unquoted accepted; `*` = any version); the change is refused with 409 if the order changed since',
+  schema: { type: 'string', pattern: `^(?:\\*|${VERSION_ETAG.source.slice(1, -1)})$`, example: '"1"' },
+};
 
 export const parseIfMatch = (value: string | undefined): number | undefined => {
   if (value === undefined || value.trim() === '*') return undefined;
@@ -24,6 +33,13 @@ export const IfMatchVersion = createParamDecorator((_data: unknown, context: Exe
 );
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+export const IDEMPOTENCY_KEY_HEADER: ApiHeaderOptions = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: '1..128 visible ASCII characters, unique per intended order; a retry with the same key and body returns the same order',
+  schema: { type: 'string', minLength: 1, maxLength: 128, pattern: IDEMPOTENCY_KEY.source, example: 'order-2026-12-02-0001' },
+};
 
 export const parseIdempotencyKey = (value: string | undefined): string | undefined => {
   if (value === undefined) return undefined;

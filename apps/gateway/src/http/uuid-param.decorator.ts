@@ -1,9 +1,13 @@
 import { Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
 
-/** A path parameter that must be a UUID; anything else is a 400 before any RPC is made. */
-export const UuidParam = (name: string): ParameterDecorator =>
-  Param(
+/**
+ * A path parameter that must be a UUID; anything else is a 400 before any RPC is made. It documents itself as
+ * `format: uuid` on the route (a parameter decorator runs with the method, so it can add the method's metadata).
+ */
+export const UuidParam = (name: string): ParameterDecorator => {
+  const param = Param(
     name,
     new ParseUUIDPipe({
       exceptionFactory: () =>
@@ -12,3 +16,12 @@ export const UuidParam = (name: string): ParameterDecorator =>
         }),
     }),
   );
+  const documentation = ApiParam({ name, required: true, schema: { type: 'string', format: 'uuid', example: '00000000-0000-4000-8000-000000000000' } });
+  return (target, propertyKey, index) => {
+    param(target, propertyKey, index);
+    if (propertyKey !== undefined) {
+      const descriptor = Object.getOwnPropertyDescriptor(target, propertyKey);
+      if (descriptor) documentation(target, propertyKey, descriptor);
+    }
+  };
+};

@@ -3,8 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@n
 import type { Request, Response } from 'express';
 import { Authenticated } from '../access/access-policy.decorators.js';
 import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
-import { ApiProblems } from '../http/api-problem-responses.decorator.js';
-import { LastEventId } from './last-event-id.decorator.js';
+import { LAST_EVENT_ID_HEADER, LastEventId } from './last-event-id.decorator.js';
 import { NotificationStreams } from './notification-streams.js';
 
 const STREAM_DESCRIPTION = [
@@ -24,9 +23,8 @@ export class NotificationStreamController {
   @Get()
   @ApiOperation({ summary: 'Live stream of the caller\'s new notifications (SSE)', description: STREAM_DESCRIPTION })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received; replays everything after it' })
+  @ApiHeader(LAST_EVENT_ID_HEADER)
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @ApiProblems(400, 401)
   async stream(
     @Req() request: Request & { user: AuthenticatedCaller },
     @Res() response: Response,

@@ -19,7 +19,6 @@ export class NotificationsController {
   @Get()
   @ApiOperation({ summary: 'The caller\'s notifications, newest first' })
   @ApiOkResponse({ type: NotificationPageModel })
-  @ApiProblems(400, 401)
   async list(@CurrentActor() actor: Actor, @Query() query: ListNotificationsQuery): Promise<Page<NotificationView>> {
     const page = await this.rpc.send<Page<NotificationView>>(NotificationsRpc.list, {
       actor,
@@ -34,7 +33,7 @@ export class NotificationsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Mark one of the caller\'s notifications as read (idempotent)' })
   @ApiOkResponse({ type: NotificationView })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(404)
   async markRead(@CurrentActor() actor: Actor, @UuidParam('id') notificationId: string): Promise<NotificationView> {
     return toNotificationView(await this.rpc.send<NotificationView>(NotificationsRpc.markRead, { actor, notificationId }));
   }

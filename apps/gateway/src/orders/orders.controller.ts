@@ -21,16 +21,11 @@ import { CurrentActor } from '../access/current-actor.decorator.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
 import { OrderPageModel } from '../http/openapi.models.js';
 import { pageOf } from '../http/page.js';
-import { etagOf, IdempotencyKey, IfMatchVersion } from '../http/request-headers.decorators.js';
+import { etagOf, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatchVersion } from '../http/request-headers.decorators.js';
 import { UuidParam } from '../http/uuid-param.decorator.js';
 import { toOrderView } from './order-view.mapper.js';
 
-const IF_MATCH_HEADER = {
-  name: 'If-Match',
-  required: false,
-  description: 'ETag of the order as last seen, e.g. "3"; the change is refused with 409 if the order changed since',
-};
-const ETAG_HEADER = { ETag: { description: 'Order version, for If-Match', schema: { type: 'string', example: '"1"' } } };
+const ETAG_HEADER = { ETag: { description: 'Order version, for If-Match', schema: { type: 'string', pattern: '^"[1-9][0-9]*"$', example: '"1"' } } };
 
 @ApiTags('orders')
 @Controller('v1/orders')
@@ -40,16 +35,16 @@ export class OrdersController {
   @Post()
   @Authenticated()
   @ApiOperation({ summary: 'Place an order; safe to retry with the same Idempotency-Key' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1..128 visible ASCII characters, unique per intended order' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse({
     type: OrderView,
     headers: {
       ...ETAG_HEADER,
-      Location: { description: 'URL of the order', schema: { type: 'string' } },
-      'Idempotent-Replayed': { description: '"true" when an earlier request with this key created the order', schema: { type: 'string' } },
+      Location: { description: 'Path of the order', schema: { type: 'string', example: '/v1/orders/00000000-0000-4000-8000-000000000000' } },
+      'Idempotent-Replayed': { description: 'Present when an earlier request with this key created the order', required: false, schema: { type: 'string', enum: ['true'] } },
     },
   })
-  @ApiProblems(400, 401, 413, 415, 422)
+  @ApiProblems(422)
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateOrderBody,
@@ -71,7 +66,7 @@ export class OrdersController {
   @Authenticated()
   @ApiOperation({ summary: 'The caller\'s orders, newest first (admins: everyone\'s, or one user\'s with ?userId)' })
   @ApiOkResponse({ type: OrderPageModel })
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(403)
   async list(@CurrentActor() actor: Actor, @Query() query: ListOrdersQuery): Promise<Page<OrderView>> {
     if (query.userId !== undefined && !isAdmin(actor)) {
       throw new ApplicationError(ErrorCodes.FORBIDDEN, 'Only admins may list the orders of another user (userId).');
@@ -90,7 +85,7 @@ export class OrdersController {
   @Authenticated()
   @ApiOperation({ summary: 'One order' })
   @ApiOkResponse({ type: OrderView, headers: ETAG_HEADER })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(404)
   async get(
     @CurrentActor() actor: Actor,
     @UuidParam('id') orderId: string,
@@ -105,7 +100,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Cancel a pending or confirmed order' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: OrderView, headers: ETAG_HEADER })
-  @ApiProblems(400, 401, 404, 409)
+  @ApiProblems(404, 409)
   async cancel(
     @CurrentActor() actor: Actor,
     @UuidParam('id') orderId: string,
@@ -121,7 +116,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Advance an order\'s status (admin)' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: OrderView, headers: ETAG_HEADER })
-  @ApiProblems(400, 401, 403, 404, 409, 413, 415)
+  @ApiProblems(404, 409)
   async changeStatus(
     @CurrentActor() actor: Actor,
     @UuidParam('id') orderId: string,

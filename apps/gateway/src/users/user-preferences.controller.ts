@@ -15,7 +15,7 @@ export class UserPreferencesController {
   @Patch()
   @ApiOperation({ summary: 'Change the caller\'s preferences (email notifications on/off)' })
   @ApiOkResponse({ type: UserPreferences })
-  @ApiProblems(400, 401, 404, 413, 415)
+  @ApiProblems(404)
   async update(@CurrentActor() actor: Actor, @Body() body: UpdatePreferencesBody): Promise<UserPreferences> {
     const preferences = await this.rpc.send<UserPreferences>(UsersPreferencesRpc.update, {
       actor,

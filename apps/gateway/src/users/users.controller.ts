@@ -27,7 +27,7 @@ export class UsersController {
   @Authenticated()
   @ApiOperation({ summary: 'The caller\'s profile' })
   @ApiOkResponse({ type: UserProfile })
-  @ApiProblems(401, 404)
+  @ApiProblems(404)
   async me(@CurrentActor() actor: Actor): Promise<UserProfile> {
     return toUserProfile(await this.rpc.send<UserProfile>(UsersRpc.getProfile, { actor, userId: actor.userId }));
   }
@@ -36,7 +36,7 @@ export class UsersController {
   @Authenticated()
   @ApiOperation({ summary: 'Change the caller\'s display name' })
   @ApiOkResponse({ type: UserProfile })
-  @ApiProblems(400, 401, 404, 413, 415)
+  @ApiProblems(404)
   async updateMe(@CurrentActor() actor: Actor, @Body() body: UpdateProfileBody): Promise<UserProfile> {
     const profile = await this.rpc.send<UserProfile>(UsersRpc.updateProfile, { actor, userId: actor.userId, displayName: body.displayName });
     return toUserProfile(profile);
@@ -46,7 +46,6 @@ export class UsersController {
   @Roles(RoleNames.ADMIN)
   @ApiOperation({ summary: 'List profiles, newest first (admin)' })
   @ApiOkResponse({ type: UserProfilePageModel })
-  @ApiProblems(400, 401, 403)
   async list(@CurrentActor() actor: Actor, @Query() query: ListUsersQuery): Promise<Page<UserProfile>> {
     const page = await this.rpc.send<Page<UserProfile>>(UsersRpc.list, { actor, limit: query.limit, cursor: query.cursor, email: query.email });
     return pageOf(page, toUserProfile);
@@ -56,7 +55,7 @@ export class UsersController {
   @Roles(RoleNames.ADMIN)
   @ApiOperation({ summary: 'One profile by user id (admin)' })
   @ApiOkResponse({ type: UserProfile })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(404)
   async get(@CurrentActor() actor: Actor, @UuidParam('id') userId: string): Promise<UserProfile> {
     return toUserProfile(await this.rpc.send<UserProfile>(UsersRpc.getProfile, { actor, userId }));
   }

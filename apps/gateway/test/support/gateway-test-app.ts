@@ -6,7 +6,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AuthRpc } from '@plinth/contracts';
 import { RpcClient } from '@plinth/messaging';
-import { accessTokensModuleFor } from '@plinth/service-bootstrap';
+import { TerminusModule } from '@nestjs/terminus';
+import { accessTokensModuleFor, BrokerHealthIndicator, HealthController } from '@plinth/service-bootstrap';
 import { GatewayConfig } from '../../src/config.js';
 import { GatewayAppModule } from '../../src/gateway-app.module.js';
 import { configureHttp } from '../../src/http/configure-http.js';
@@ -29,9 +30,13 @@ const bootstrapStandIns = (config: GatewayConfig, rpc: FakeRpcClient): DynamicMo
   @Global()
   @Module({})
   class BootstrapStandInModule {}
+  // The probes as the bootstrap serves them, with a broker that is always up (so /docs-json is the real document).
+  const brokerUp = { isHealthy: (key = 'broker') => ({ [key]: { status: 'up' } }) };
   return {
     module: BootstrapStandInModule,
-    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }],
+    imports: [TerminusModule.forRoot({ logger: false })],
+    controllers: [HealthController],
+    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }, { provide: BrokerHealthIndicator, useValue: brokerUp }],
     exports: [GatewayConfig, RpcClient],
   };
 };

@@ -1,18 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Role } from '../common/actor.js';
+import { ALL_ROLES, type Role } from '../common/actor.js';
 
 export class TokenPair {
   @ApiProperty({ description: 'Short-lived JWT (ES256) carrying sub, roles, sid' }) accessToken: string;
   @ApiProperty({ description: 'Opaque, single-use refresh token' }) refreshToken: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
-  @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
 }
 
 export class AuthenticatedUser {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: Role[];
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'email', example: 'ada@example.com' }) email: string;
+  @ApiProperty({ example: 'Ada Lovelace' }) displayName: string;
+  @ApiProperty({ enum: ALL_ROLES, isArray: true, example: ['user'] }) roles: Role[];
 }
 
 /** Reply to register and login: the gateway returns `tokens` to the client. */
@@ -37,7 +37,7 @@ export class JwksResult {
 }
 
 export class RevokeUserSessionsResult {
-  revokedSessions: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Sessions that were still open and are now ended', example: 2 }) revokedSessions: number;
 }
 
 /** Claims of the access token, as issued by auth and verified at the gateway. */

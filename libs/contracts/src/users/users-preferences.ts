@@ -12,7 +12,7 @@ export const UsersPreferencesRpc = {
 
 /** HTTP body of `PATCH /v1/users/me/preferences`. */
 export class UpdatePreferencesBody {
-  @ApiProperty({ description: 'Email every new notification to the account address' })
+  @ApiProperty({ description: 'Email every new notification to the account address', example: true })
   @IsDefined() @IsBoolean() emailNotifications: boolean;
 }
 

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class UserProfile {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'ada@example.com' }) email: string;
+  @ApiProperty({ format: 'email', example: 'ada@example.com' }) email: string;
   @ApiProperty({ example: 'Ada Lovelace' }) displayName: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Optional, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from '@plinth/persistence';
 import { BrokerHealthIndicator } from './broker.health-indicator.js';
@@ -8,6 +9,17 @@ import { BrokerHealthIndicator } from './broker.health-indicator.js';
  * /readyz: broker and database answer; 503 otherwise and from the moment shutdown begins, so
  * load balancers stop sending traffic before the server stops accepting it.
  */
+// Terminus' answer: every indicator under `info` (up) or `error` (down), all of them under `details`.
+const INDICATORS: SchemaObject = { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, required: ['status'] } };
+const HEALTH_RESULT: SchemaObject = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['ok'] }, info: INDICATORS, error: INDICATORS, details: INDICATORS },
+  required: ['status', 'details'],
+  additionalProperties: false,
+  example: { status: 'ok', info: {}, error: {}, details: {} },
+};
+
+@ApiTags('operations')
 @Controller()
 export class HealthController implements OnModuleDestroy {
   private shuttingDown = false;
@@ -23,13 +35,18 @@ export class HealthController implements OnModuleDestroy {
   }
 
   @Get('healthz')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Liveness: the process answers (checks no dependency)' })
+  @ApiOkResponse({ description: 'Alive', schema: HEALTH_RESULT })
   live() {
     return this.health.check([]);
   }
 
   @Get('readyz')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: the broker (and the database, where the service has one) answer' })
+  @ApiOkResponse({ description: 'Ready for traffic', schema: HEALTH_RESULT })
+  @ApiResponse({ status: 503, description: 'Not ready (a dependency is down, or shutting down)' })
   ready() {
     if (this.shuttingDown) throw new ServiceUnavailableException({ status: 'error', error: { shutdown: { status: 'down' } } });
     const checks: HealthIndicatorFunction[] = [() => this.broker.isHealthy()];
