@@ -18,6 +18,7 @@ import { MessageMetricsInterceptor } from './metrics/message-metrics.interceptor
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ScrapeTimeGauges } from './metrics/scrape-time-gauges.js';
 import { TlsCertificateGauges } from './metrics/tls-certificate-gauges.js';
+import { DataRetentionModule } from './retention/data-retention.module.js';
 import type { ServiceDatabase, ServiceName } from './service-options.js';
 import type { ConnectionTls } from './tls/connection-tls.js';
 
@@ -81,6 +82,7 @@ export class ServiceRootModule {
   static forRoot({ name, module, configClass, config, database, accessTokenKeys, tls }: ServiceRootOptions): DynamicModule {
     // Half of the budget for HTTP, the rest for the broker drain and closing the pool.
     const halfShutdown = Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2);
+    const metrics = new ServiceMetrics(name);
     return {
       module: ServiceRootModule,
       imports: [
@@ -96,7 +98,9 @@ export class ServiceRootModule {
           shutdownTimeoutMs: halfShutdown,
           tls: tls.broker,
         }),
-        ...(database ? [persistenceModuleFor(name, config, database, tls.database), OutboxInboxModule] : []),
+        ...(database
+          ? [persistenceModuleFor(name, config, database, tls.database), OutboxInboxModule, DataRetentionModule.forRoot(config as DatabaseServiceConfig, metrics)]
+          : []),
         accessTokensModuleFor(config, accessTokenKeys),
         module,
       ],
@@ -106,7 +110,7 @@ export class ServiceRootModule {
         HttpDrain,
         TelemetryFlush,
         { provide: HTTP_DRAIN_MS, useValue: halfShutdown },
-        { provide: ServiceMetrics, useValue: new ServiceMetrics(name) },
+        { provide: ServiceMetrics, useValue: metrics },
         ScrapeTimeGauges,
         TlsCertificateGauges,
         { provide: APP_INTERCEPTOR, useClass: MessageMetricsInterceptor },

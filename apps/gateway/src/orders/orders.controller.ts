@@ -40,7 +40,7 @@ export class OrdersController {
   @Post()
   @Authenticated()
   @ApiOperation({ summary: 'Place an order; safe to retry with the same Idempotency-Key' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1..128 visible ASCII characters, unique per intended order' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1..128 visible ASCII characters, unique per intended order. A retry with the same key and body within 24 hours (orders\' IDEMPOTENCY_KEY_TTL_HOURS) replays the first order; after that the key is free again and creates a new order.' })
   @ApiCreatedResponse({
     type: OrderView,
     headers: {

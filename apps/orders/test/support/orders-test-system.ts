@@ -5,7 +5,7 @@ import type { EventEnvelope } from '@plinth/contracts';
 import { AmqpConnection, eventsQueueOf, MessagingModule, RpcClient } from '@plinth/messaging';
 import { connect } from 'amqplib';
 import { buildOrmOptions } from '@plinth/persistence';
-import { standInForGateway, startSystem, type GatewayStandIn, type ActingRpc, type RunningSystem } from '@plinth/testing';
+import { standInForGateway, startSystem, type GatewayStandIn, type ActingRpc, type RunningSystem, type StartSystemOptions } from '@plinth/testing';
 import { ordersDatabase } from '../../src/orders-database.js';
 
 interface PgClient {
@@ -36,8 +36,8 @@ export class OrdersTestSystem {
     return this.gateway.rpc;
   }
 
-  static async start(): Promise<OrdersTestSystem> {
-    const system = await startSystem({ services: ['orders'] });
+  static async start(options: Omit<StartSystemOptions, 'services'> = {}): Promise<OrdersTestSystem> {
+    const system = await startSystem({ ...options, services: ['orders'] });
     try {
       const url = system.env['RABBITMQ_URL'] ?? '';
       const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'orders-test-client', url }), { logger: false });
