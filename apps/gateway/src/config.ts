@@ -22,10 +22,6 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsString() @Matches(/^\d+(b|kb|mb)$/)
   BODY_LIMIT = '100kb';
 
-  /** Lifetime of access tokens issued by auth: how long a revoked session id must be remembered. */
-  @EnvNumber() @IsInt() @Min(60) @Max(86_400)
-  ACCESS_TOKEN_TTL_SECONDS = 900;
-
   /** Requests per minute per client address, all routes. */
   @EnvNumber() @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;

@@ -46,7 +46,7 @@ export class OrdersTestSystem {
       const orm = await MikroORM.init(
         buildOrmOptions({ serviceName: 'orders-test', clientUrl: system.databaseUrlOf('orders'), ...ordersDatabase }),
       );
-      return new OrdersTestSystem(system, client, await standInForGateway(url, client.get(RpcClient)), orm);
+      return new OrdersTestSystem(system, client, standInForGateway(system, client.get(RpcClient)), orm);
     } catch (error) {
       await system.stop();
       throw error;

@@ -74,6 +74,13 @@ export class BaseServiceConfig {
   // Transport security (see @plinth/tls). Verification is never optional: a TLS connection always checks the
   // peer's chain and host name; these variables only say which CA to trust and which certificate to present.
 
+  /**
+   * Lifetime of access tokens issued by auth (auth issues with it; must be the same everywhere): how long every
+   * service remembers a revoked session or a roles change, and how far back it catches up at (re)connection.
+   */
+  @EnvNumber() @IsInt() @Min(60) @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
   /** Refuse every plaintext connection: amqp://, a DATABASE_URL without sslmode=verify-full, redis://, http:// OTLP, an HTTP listener. */
   @EnvBoolean() @IsBoolean({ message: '$property must be true or false' })
   TLS_REQUIRED = false;

@@ -2,10 +2,11 @@ import { Controller, Get, Inject, Optional, ServiceUnavailableException, type On
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from '@plinth/persistence';
 import { BrokerHealthIndicator } from './broker.health-indicator.js';
+import { RevocationSyncTrigger } from './revocation-sync.trigger.js';
 
 /**
  * /healthz: the process is alive (no dependencies, so a database outage never restarts pods).
- * /readyz: broker and database answer; 503 otherwise and from the moment shutdown begins, so
+ * /readyz: broker and database answer and the revocations are caught up (RevocationSyncTrigger); 503 otherwise and from the moment shutdown begins, so
  * load balancers stop sending traffic before the server stops accepting it.
  */
 @Controller()
@@ -15,6 +16,7 @@ export class HealthController implements OnModuleDestroy {
   constructor(
     private readonly health: HealthCheckService,
     private readonly broker: BrokerHealthIndicator,
+    private readonly revocations: RevocationSyncTrigger,
     @Optional() @Inject(DatabaseHealthIndicator) private readonly database?: DatabaseHealthIndicator,
   ) {}
 
@@ -32,7 +34,7 @@ export class HealthController implements OnModuleDestroy {
   @HealthCheck()
   ready() {
     if (this.shuttingDown) throw new ServiceUnavailableException({ status: 'error', error: { shutdown: { status: 'down' } } });
-    const checks: HealthIndicatorFunction[] = [() => this.broker.isHealthy()];
+    const checks: HealthIndicatorFunction[] = [() => this.broker.isHealthy(), () => this.revocations.isHealthy()];
     const database = this.database;
     if (database) checks.push(() => database.isHealthy());
     return this.health.check(checks);
