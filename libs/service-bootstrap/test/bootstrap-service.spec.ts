@@ -222,7 +222,7 @@ describe('readiness waits for the revocations from auth', () => {
   it('answers /readyz 503 naming the revocations while auth does not answer, and 200 once it has caught up', async () => {
     service = await fixtureService({ DATABASE_URL: database.url, RABBITMQ_URL: vhost.url, RPC_TIMEOUT_MS: '500' });
     service.start();
-    const waiting = await eventually(() => get(service, '/readyz').catch(() => ({ status: 0, body: {} })), (result) => result.status === 503, 60_000);
+    const waiting = await eventually(() => get(service, '/readyz').catch(() => ({ status: 0, body: {} as Record<string, unknown> })), (result) => result.status === 503, 60_000);
     expect(waiting.status).toBe(503);
     expect(waiting.body['details']).toMatchObject({ broker: { status: 'up' }, revocations: { status: 'down', message: 'catching up on revocations from auth' } });
 
