@@ -45,8 +45,12 @@ export async function closeBrokerConnections(vhost: string, reason = 'plinth tes
  */
 export async function cutOffBrokerClient(vhost: string, connectionName: string): Promise<() => Promise<void>> {
   assertTestName(vhost);
-  const listed = await rabbitmqctl('list_connections', '-p', vhost, 'pid', 'user_provided_name', '--no-table-headers');
-  const connections = listed.split('\n').filter(Boolean).map((line) => line.split('\t'));
+  // This broker version has no user_provided_name item: the name is the client property connection_name.
+  const listed = await rabbitmqctl('list_connections', '-p', vhost, 'pid', 'client_properties', '--no-table-headers');
+  const connections = listed.split('\n').filter(Boolean).map((line) => {
+    const [pid, properties] = line.split('\t');
+    return [pid, /\{"connection_name","([^"]*)"\}/.exec(properties ?? '')?.[1]];
+  });
   const target = connections.find(([, name]) => name === connectionName);
   if (!target?.[0]) throw new Error(`no connection named ${connectionName} on ${vhost} (${connections.map(([, name]) => name).join(', ')})`);
   await rabbitmqctl('set_vhost_limits', '-p', vhost, JSON.stringify({ 'max-connections': connections.length - 1 }));
