@@ -10,7 +10,8 @@ import { startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './suppor
 import { expectStatus, PlinthApi } from './support/plinth-api.js';
 import { expectProblem } from './support/problem-assertions.js';
 
-vi.setConfig({ testTimeout: 120_000 });
+// Generous: a restart on the shared 2-core machine under heavy load takes minutes; the 1 s bound starts at ready.
+vi.setConfig({ testTimeout: 240_000 });
 
 let system: RunningSystem;
 let replicaB: ServiceProcess;
@@ -35,7 +36,7 @@ afterAll(async () => {
 const logout = async (refreshToken: string) => expectStatus(await api.post('/v1/auth/logout', { refreshToken }), 204, 'logout');
 
 /** Polls /readyz every 20 ms; resolves at the first 200. */
-async function readyAgain(replica: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+async function readyAgain(replica: ServiceProcess, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const status = await fetch(`${replica.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.status, () => 0);
@@ -63,7 +64,7 @@ describe('a replica that was stopped during the revocation', () => {
 
     await replicaB.stop();
     await logout(user.tokens.refreshToken);
-    expectProblem(await api.get('/v1/users/me', user.tokens.accessToken), 401, 'AUTH.SESSION_REVOKED');
+    await refusedWithin(api, user.tokens.accessToken, 10_000); // replica A hears the live event (outbox → broadcast)
 
     replicaB.start();
     await readyAgain(replicaB);
@@ -88,7 +89,7 @@ describe('a replica cut off from the broker during the revocation', () => {
     try {
       await expect.poll(async () => (await fetch(`${replicaB.url}/readyz`)).status, { timeout: 10_000, interval: 50 }).toBe(503);
       await logout(user.tokens.refreshToken);
-      expectProblem(await api.get('/v1/users/me', user.tokens.accessToken), 401, 'AUTH.SESSION_REVOKED');
+      await refusedWithin(api, user.tokens.accessToken, 10_000); // replica A hears the live event (outbox → broadcast)
     } finally {
       await reconnect();
     }
