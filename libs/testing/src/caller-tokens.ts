@@ -44,7 +44,7 @@ export function actingForActors(rpc: RpcSender, key: TestSigningKey): ActingRpc 
 /**
  * Plays auth for a service under test without auth: consumes `auth.rpc` on the test's vhost, publishes `key` as
  * `auth.jwks` (so the service verifies tokens signed with it) and answers `auth.revocations.recent` with nothing
- * revoked (so the service becomes ready). Returns the closer.
+ * revoked (so the service becomes ready); other patterns go unanswered (auth down). Returns the closer.
  */
 export async function serveAuthStandIn(rabbitmqUrl: string, key: TestSigningKey): Promise<() => Promise<void>> {
   const connection: ChannelModel = await connect(rabbitmqUrl);
@@ -53,15 +53,17 @@ export async function serveAuthStandIn(rabbitmqUrl: string, key: TestSigningKey)
     [AuthRpc.jwks]: jwksOf(key),
     [AuthRpc.recentRevocations]: { revokedSessions: [], rolesChanged: [] },
   };
-  const reply = (pattern: unknown): object => {
+  // Anything else goes unanswered, as with auth down: the caller times out.
+  const reply = (pattern: unknown): object | undefined => {
     const data = answers[String(pattern)];
-    return data ? { ok: true, data } : { ok: false, error: { code: 'COMMON.UNKNOWN_PATTERN', message: `test auth stand-in: ${String(pattern)}` } };
+    return data && { ok: true, data };
   };
   await channel.assertQueue('auth.rpc', { durable: true });
   await channel.consume('auth.rpc', (message) => {
     if (!message) return;
     const { replyTo, correlationId, type } = message.properties;
-    if (replyTo) channel.sendToQueue(String(replyTo), Buffer.from(JSON.stringify(reply(type))), { correlationId: String(correlationId) });
+    const answer = reply(type);
+    if (replyTo && answer) channel.sendToQueue(String(replyTo), Buffer.from(JSON.stringify(answer)), { correlationId: String(correlationId) });
     channel.ack(message);
   });
   return async () => {
