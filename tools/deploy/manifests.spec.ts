@@ -22,7 +22,7 @@ type PodSpec = any;
 type Container = any;
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
-const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|^DATABASE_URL$|^RABBITMQ_URL$|^SMTP_URL$/;
+const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|^DATABASE_URL$|^RABBITMQ_URL$|^SMTP_URL$|^REDIS_URL$/;
 const urlWithCredentials = /:\/\/[^/\s:@]+:[^/\s@]+@/;
 
 let rendered = new Map<string, K8sObject[]>();
@@ -397,6 +397,35 @@ describe('infrastructure', () => {
     const databases = objects.filter((object) => object.kind === 'Database');
     expect(databases.map((database) => database.spec.name).sort()).toEqual(databaseServices.map((service) => `plinth_${service}`).sort());
     expect(databases.every((database) => database.spec.cluster.name === clusterName)).toBe(true);
+  });
+
+  it.each(environments)('%s: the gateway may run several replicas, so it shares its limits through the Redis of the infra overlay, over TLS with a password', (environment) => {
+    const gateway = objectsOf(`k8s/overlays/${environment}/gateway`);
+    expect(theOne(gateway, 'HorizontalPodAutoscaler').spec.maxReplicas).toBeGreaterThan(1);
+    const [server] = podSpecOf(theOne(gateway, 'Deployment')).containers;
+    const redisUrl = server.env.find((variable: Container) => variable.name === 'REDIS_URL');
+    expect(redisUrl?.valueFrom?.secretKeyRef).toEqual({ name: 'gateway-credentials', key: 'REDIS_URL' });
+    // NODE_ENV=production makes an unset REDIS_URL a start-up error (apps/gateway/src/config.spec.ts).
+    expect(theOne(gateway, 'ConfigMap').data).toMatchObject({ NODE_ENV: 'production', REDIS_CA_FILE: '/etc/plinth/tls/ca.crt' });
+    const egress = theOne(gateway, 'NetworkPolicy').spec.egress as Container[];
+    expect(egress.some((rule) => rule.to.some((peer: Container) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'plinth-redis')
+      && rule.ports.some((port: Container) => port.port === 6379))).toBe(true);
+
+    const infra = objectsOf(`k8s/overlays/${environment}/infra`);
+    const redis = theOne(infra, 'StatefulSet');
+    const [container] = podSpecOf(redis).containers;
+    const args = container.args as string[];
+    const argument = (name: string) => args[args.indexOf(name) + 1];
+    expect(redis.metadata.name).toBe('plinth-redis');
+    expect([argument('--port'), argument('--tls-port'), argument('--tls-auth-clients')]).toEqual(['0', '6379', 'yes']);
+    expect(argument('--requirepass')).toBe('$(REDIS_PASSWORD)');
+    expect(container.env.find((variable: Container) => variable.name === 'REDIS_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'plinth-redis', key: 'password' });
+    const tlsVolume = podSpecOf(redis).volumes.find((volume: Container) => volume.secret);
+    const certificate = infra.find((object) => object.kind === 'Certificate' && object.spec.secretName === tlsVolume.secret.secretName);
+    expect(certificate?.spec.dnsNames).toContain('plinth-redis');
+    expect(infra.some((object) => object.kind === 'Service' && object.metadata.name === 'plinth-redis')).toBe(true);
+    const redisPolicy = infra.find((object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'plinth-redis');
+    expect(redisPolicy?.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }]);
   });
 
   it('KEDA scales consumers on queues that the RabbitMQ definitions declare', () => {

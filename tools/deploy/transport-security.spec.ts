@@ -39,7 +39,8 @@ describe.each(environments)('%s', (environment) => {
     expect(find(whole(), 'Certificate', 'plinth-ca').spec).toMatchObject({ isCA: true, secretName: 'plinth-ca', issuerRef: { name: 'plinth-selfsigned' } });
     expect(find(whole(), 'Issuer', 'plinth-ca').spec).toEqual({ ca: { secretName: 'plinth-ca' } });
     const internal = certificates.filter((certificate) => !['plinth-ca', 'gateway-public-tls'].includes(certificate.metadata.name));
-    expect(internal.length).toBe(services.length + 3);
+    // One per service, plus RabbitMQ, PostgreSQL, Redis and the collector.
+    expect(internal.length).toBe(services.length + 4);
     expect(internal.filter((certificate) => certificate.spec.issuerRef.name !== 'plinth-ca').map((c) => c.metadata.name)).toEqual([]);
     expect(new Set(certificates.map((certificate) => certificate.spec.secretName)).size).toBe(certificates.length);
   });
@@ -95,6 +96,18 @@ describe.each(environments)('%s', (environment) => {
     expect(certificateFor(whole(), 'plinth-postgres-server-tls').spec.dnsNames).toEqual(
       expect.arrayContaining(['plinth-postgres-rw', `plinth-postgres-rw.${namespaceOf[environment]}.svc`]),
     );
+  });
+
+  it('Redis listens on TLS only, asks clients for a certificate, and the gateway trusts the Plinth CA for it', () => {
+    const redis = find(whole(), 'StatefulSet', 'plinth-redis');
+    const args = redis.spec.template.spec.containers[0].args as string[];
+    expect(args.slice(args.indexOf('--port'), args.indexOf('--port') + 2)).toEqual(['--port', '0']);
+    expect(args.slice(args.indexOf('--tls-auth-clients'), args.indexOf('--tls-auth-clients') + 2)).toEqual(['--tls-auth-clients', 'yes']);
+    expect(certificateFor(whole(), 'plinth-redis-tls').spec.dnsNames).toEqual(
+      expect.arrayContaining(['plinth-redis', `plinth-redis.${namespaceOf[environment]}.svc`]),
+    );
+    const gatewayConfig = find(objectsOf(`k8s/overlays/${environment}/gateway`), 'ConfigMap').data ?? {};
+    expect(gatewayConfig).toMatchObject({ REDIS_CA_FILE: '/etc/plinth/tls/ca.crt', REDIS_CERT_FILE: '/etc/plinth/tls/tls.crt', REDIS_KEY_FILE: '/etc/plinth/tls/tls.key' });
   });
 
   it('the OTel Collector receives and forwards over TLS only', () => {

@@ -8,7 +8,7 @@ export class AuthConfig extends DatabaseServiceConfig {
   override DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/plinth_auth';
 
   @EnvNumber() @IsInt() @Min(60) @Max(3_600)
-  ACCESS_TOKEN_TTL_SECONDS = 900;
+  override ACCESS_TOKEN_TTL_SECONDS = 900;
 
   @EnvNumber() @IsInt() @Min(300) @Max(365 * DAY_SECONDS)
   REFRESH_TOKEN_TTL_SECONDS = 30 * DAY_SECONDS;

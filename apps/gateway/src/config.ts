@@ -1,4 +1,4 @@
-import { IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsArray, IsDefined, IsInt, IsString, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import {
   BaseServiceConfig, EncryptedWhenTlsRequired, EnvNumber, EnvStringList, IsPemFile, isEncryptedUrl, OnlyWithEncrypted, PairedWith, TlsFileWhenSet,
 } from '@plinth/service-bootstrap';
@@ -21,10 +21,6 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Largest accepted JSON body, in body-parser notation. */
   @IsString() @Matches(/^\d+(b|kb|mb)$/)
   BODY_LIMIT = '100kb';
-
-  /** Lifetime of access tokens issued by auth: how long a revoked session id must be remembered. */
-  @EnvNumber() @IsInt() @Min(60) @Max(86_400)
-  ACCESS_TOKEN_TTL_SECONDS = 900;
 
   /** Requests per minute per client address, all routes. */
   @EnvNumber() @IsInt() @Min(1)
@@ -62,8 +58,17 @@ export class GatewayConfig extends BaseServiceConfig {
   @EnvNumber() @IsInt() @Min(1) @Max(86_400)
   LOGIN_FAILURE_MEMORY_SECONDS = 900;
 
-  /** redis://… or rediss://… (TLS): rate-limit counters shared by every replica. Unset = per-replica memory (one replica only). */
-  @IsOptional() @Matches(/^rediss?:\/\/\S+$/) @EncryptedWhenTlsRequired(isEncryptedUrl.redis, 'a rediss:// URL')
+  /**
+   * redis://… or rediss://… (TLS): rate-limit counters and login delays shared by every replica. Unset = per-replica
+   * memory, right for one replica only, so production (NODE_ENV=production: the image, every k8s overlay) requires it.
+   */
+  @ValidateIf((config: GatewayConfig) => config.REDIS_URL !== undefined || config.NODE_ENV === 'production')
+  @IsDefined({ message: 'REDIS_URL must be set when NODE_ENV=production: without it every gateway replica counts rate limits and login delays on its own' })
+  @ValidateBy({
+    name: 'isRedisUrl',
+    validator: { validate: (value) => value === undefined || (typeof value === 'string' && /^rediss?:\/\/\S+$/.test(value)), defaultMessage: () => 'REDIS_URL must be a redis:// or rediss:// URL' },
+  })
+  @EncryptedWhenTlsRequired(isEncryptedUrl.redis, 'a rediss:// URL')
   REDIS_URL?: string;
 
   /** CA bundle trusted for Redis' certificate (rediss://); unset = the public roots. */

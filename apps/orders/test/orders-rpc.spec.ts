@@ -116,6 +116,27 @@ describe('orders.create with an Idempotency-Key', () => {
     expect(second.order.id).not.toBe(first.order.id);
   });
 
+  it('no longer replays a key older than IDEMPOTENCY_KEY_TTL_HOURS (24): the same request creates a new order, which the key then replays', async () => {
+    const actor = customer();
+    const first = await send<CreateOrderResult>(OrdersRpc.create, { ...body, actor, idempotencyKey: 'old-key' });
+    await harness.sql(`update order_idempotency_keys set created_at = now() - interval '24 hours 1 minute' where user_id = ?`, [actor.userId]);
+
+    const afterExpiry = await send<CreateOrderResult>(OrdersRpc.create, { ...body, actor, idempotencyKey: 'old-key' });
+    const again = await send<CreateOrderResult>(OrdersRpc.create, { ...body, actor, idempotencyKey: 'old-key' });
+
+    expect(afterExpiry.replayed).toBe(false);
+    expect(afterExpiry.order.id).not.toBe(first.order.id);
+    expect(again).toStrictEqual({ order: afterExpiry.order, replayed: true });
+    expect(await orderCount(actor.userId)).toBe(2);
+  });
+
+  it('still replays a key just inside its TTL', async () => {
+    const actor = customer();
+    const first = await send<CreateOrderResult>(OrdersRpc.create, { ...body, actor, idempotencyKey: 'day-old-key' });
+    await harness.sql(`update order_idempotency_keys set created_at = now() - interval '23 hours 59 minutes' where user_id = ?`, [actor.userId]);
+    expect(await send<CreateOrderResult>(OrdersRpc.create, { ...body, actor, idempotencyKey: 'day-old-key' })).toStrictEqual({ order: first.order, replayed: true });
+  });
+
   it('creates exactly one order when concurrent first requests carry the same key', async () => {
     const actor = customer();
     const results = await Promise.all(

@@ -9,6 +9,7 @@ import type { ConsumeMessage } from 'amqplib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { JwksKeyStore } from './jwks-key-store.js';
+import { TokenRevocations } from './token-revocations.js';
 import { VerifiedCallerGuard } from './verified-caller.guard.js';
 import { WithoutAccessToken } from './without-access-token.decorator.js';
 
@@ -21,13 +22,15 @@ class Handlers {
 
 let key: TestSigningKey;
 let guard: VerifiedCallerGuard;
+let revocations: TokenRevocations;
 const alice: Actor = { userId: randomUUID(), roles: ['user'] };
 
 beforeAll(async () => {
   key = await createSigningKey();
   const keys = new JwksKeyStore(async () => jwksOf(key), { cacheSeconds: 300, refetchMinIntervalSeconds: 10 });
   const verifier = new AccessTokenVerifier(keys, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, clockToleranceSeconds: 5, maxCachedTokens: 100, cacheSeconds: 300 });
-  guard = new VerifiedCallerGuard(new Reflector(), verifier);
+  revocations = new TokenRevocations(905);
+  guard = new VerifiedCallerGuard(new Reflector(), verifier, revocations);
 });
 
 const rpcCall = (handler: keyof Handlers, payload: unknown, token?: string): ExecutionContextHost => {
@@ -73,6 +76,24 @@ describe('VerifiedCallerGuard', () => {
     expect(await refusal(rpcCall('cancel', { actor: 'alice' }, alicesToken))).toMatchObject({ code: ErrorCodes.FORBIDDEN });
   });
 
+  it('refuses a genuine token whose session was revoked (AUTH.SESSION_REVOKED), even one it verified before', async () => {
+    const sid = randomUUID();
+    const token = await signAccessToken(key, { sub: alice.userId, sid });
+    expect(await guard.canActivate(rpcCall('cancel', { actor: alice }, token))).toBe(true);
+    revocations.revokeSession(sid);
+    expect(await refusal(rpcCall('cancel', { actor: alice }, token))).toMatchObject({ code: ErrorCodes.AUTH_SESSION_REVOKED });
+  });
+
+  it('refuses a genuine token issued before its user\'s roles changed (UNAUTHENTICATED), and serves a newer one', async () => {
+    const bob: Actor = { userId: randomUUID(), roles: ['user'] };
+    const now = Math.floor(Date.now() / 1000);
+    const stale = await signAccessToken(key, { sub: bob.userId, issuedAt: now - 10 });
+    revocations.changeRoles(bob.userId, new Date((now - 5) * 1000));
+    expect(await refusal(rpcCall('cancel', { actor: bob }, stale))).toMatchObject({ code: ErrorCodes.UNAUTHENTICATED });
+    const fresh = await signAccessToken(key, { sub: bob.userId, issuedAt: now });
+    expect(await guard.canActivate(rpcCall('cancel', { actor: bob }, fresh))).toBe(true);
+  });
+
   it('leaves a request without an actor to validation once its token is genuine', async () => {
     const token = await signAccessToken(key, { sub: alice.userId });
     expect(await guard.canActivate(rpcCall('cancel', { orderId: randomUUID() }, token))).toBe(true);
@@ -89,7 +110,7 @@ describe('VerifiedCallerGuard', () => {
     const down = new VerifiedCallerGuard(new Reflector(), new AccessTokenVerifier(
       new JwksKeyStore(() => Promise.reject(new Error('socket closed')), { cacheSeconds: 300, refetchMinIntervalSeconds: 10 }),
       { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, clockToleranceSeconds: 5, maxCachedTokens: 0, cacheSeconds: 300 },
-    ));
+    ), new TokenRevocations(905));
     const token = await signAccessToken(key, { sub: alice.userId });
     const error = await down.canActivate(rpcCall('cancel', { actor: alice }, token)).catch((e: unknown) => e);
     expect((error as RpcException).getError()).toMatchObject({ code: ErrorCodes.UNAVAILABLE });

@@ -4,6 +4,7 @@ import { RpcException, type RmqContext } from '@nestjs/microservices';
 import { PATTERN_HANDLER_METADATA } from '@nestjs/microservices/constants.js';
 import { ACCESS_TOKEN_HEADER, ApplicationError, ErrorCodes, type Actor } from '@plinth/contracts';
 import { AccessTokenVerifier, type VerifiedAccessToken } from './access-token-verifier.js';
+import { TokenRevocations } from './token-revocations.js';
 import { WITHOUT_ACCESS_TOKEN } from './without-access-token.decorator.js';
 
 // @nestjs/microservices' PatternHandler.EVENT (the enum is not exported from its index).
@@ -24,18 +25,31 @@ const isActorOf = (claimed: unknown, token: VerifiedAccessToken): boolean => {
 const refusal = (error: unknown): RpcException =>
   new RpcException(error instanceof ApplicationError ? error.toBody() : { code: ErrorCodes.UNAVAILABLE, message: 'Access tokens cannot be verified right now' });
 
+/** Why a genuine token must be refused anyway (the same answers at the gateway and in every service), if it must. */
+export function revocationOf(revocations: TokenRevocations, token: VerifiedAccessToken): ApplicationError | undefined {
+  if (revocations.isSessionRevoked(token.sessionId)) {
+    return new ApplicationError(ErrorCodes.AUTH_SESSION_REVOKED, 'The session of this access token was revoked.');
+  }
+  if (revocations.hasStaleRoles(token.userId, token.issuedAt)) {
+    return new ApplicationError(ErrorCodes.UNAUTHENTICATED, 'The roles of this account changed; refresh the access token.');
+  }
+  return undefined;
+}
+
 /**
  * Services never trust the gateway: an RPC request is served only when it carries, in the
  * `x-access-token` AMQP header, a genuine access token (verified here, locally, against auth's
  * keys) whose subject and roles are exactly the request's `actor`. A message published straight
  * to the broker therefore cannot act for a user without that user's valid token. Handlers marked
- * @WithoutAccessToken() and event handlers (which carry facts, not a caller) are exempt.
+ * @WithoutAccessToken() and event handlers (which carry facts, not a caller) are exempt. A token whose session was
+ * revoked, or issued before its user's roles changed, is refused here as at the gateway.
  */
 @Injectable()
 export class VerifiedCallerGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -53,6 +67,8 @@ export class VerifiedCallerGuard implements CanActivate {
     } catch (error) {
       throw refusal(error);
     }
+    const revoked = revocationOf(this.revocations, verified);
+    if (revoked) throw refusal(revoked);
     const { actor } = (rpc.getData() ?? {}) as { actor?: unknown };
     if (actor !== undefined && !isActorOf(actor, verified)) {
       throw refusal(new ApplicationError(ErrorCodes.FORBIDDEN, 'The actor of this request is not the bearer of its access token.'));

@@ -7,5 +7,7 @@ export * from './entity-manager-context.interceptor.js';
 export * from './page-cursor.js';
 export * from './keyset-page.js';
 export * from './insert-in-one-statement.js';
+export * from './retention/prune-in-batches.js';
+export * from './retention/table-pruner.js';
 export * from './group-commit.js';
 export * from './prepared-statement.js';

@@ -5,6 +5,7 @@ import { ApplicationConfig, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, LoggerModule, PinoLogger } from 'nestjs-pino';
 import { connectRmqTransport } from '@plinth/messaging';
+import { RevocationSyncTrigger } from './health/revocation-sync.trigger.js';
 import { runMigrations } from '@plinth/persistence';
 import { httpMetricsMiddleware, ServiceMetrics, traceResponseHeader } from '@plinth/telemetry';
 import { serverTlsOptions, TlsSetupError } from '@plinth/tls';
@@ -61,7 +62,7 @@ function loadValidConfig(options: BootstrapServiceOptions): BaseServiceConfig {
 
 async function start(options: BootstrapServiceOptions, config: BaseServiceConfig, tls: ConnectionTls): Promise<void> {
   const root = ServiceRootModule.forRoot({
-    name: options.name, module: options.module, configClass: options.config, config, database: options.database, accessTokenKeys: options.accessTokenKeys, tls,
+    name: options.name, module: options.module, configClass: options.config, config, database: options.database, accessTokenKeys: options.accessTokenKeys, recentRevocations: options.recentRevocations, tls,
   });
   // Nest's HttpsOptions is a looser copy of Node's TlsOptions.
   const httpsOptions = tls.server ? (serverTlsOptions(tls.server) as NestApplicationOptions['httpsOptions']) : undefined;
@@ -87,6 +88,8 @@ async function start(options: BootstrapServiceOptions, config: BaseServiceConfig
     await options.configureHttp?.(app);
     await app.init();
     await app.startAllMicroservices();
+    // The broadcast queue is bound now: catch up on revocations (/readyz waits for it).
+    app.get(RevocationSyncTrigger).start();
     await app.listen(config.PORT);
     if (tls.server) reloadServerCertificate(app.getHttpServer() as unknown as TlsServer, tls.server, logger);
     logger.log(`ready on ${tls.server ? 'https' : 'http'}://127.0.0.1:${config.PORT}`, 'Bootstrap');

@@ -22,6 +22,8 @@ export interface BootstrapServiceOptions {
   database?: ServiceDatabase;
   /** Where access-token verification gets auth's public keys; default: the `auth.jwks` RPC. Auth reads its own key ring. */
   accessTokenKeys?: AccessTokensOptions['source'];
+  /** Where the revocations to catch up on come from; default: the `auth.revocations.recent` RPC. Auth reads its database. */
+  recentRevocations?: AccessTokensOptions['revocations']['source'];
   /** The gateway adds its HTTP edge here (prefix, helmet, CORS, OpenAPI…), before listening. */
   configureHttp?: (app: NestExpressApplication) => void | Promise<void>;
   /** TLS connections of the app's own (the gateway's Redis), verified at start-up with the broker's and the database's. */

@@ -4,12 +4,13 @@ import { ServiceMetrics } from '@plinth/telemetry';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessTokensModule, type AccessTokensOptions } from '@plinth/access-tokens';
-import { AuthRpc, type JwksResult } from '@plinth/contracts';
+import { AuthRpc, type JwksResult, type RecentRevocations } from '@plinth/contracts';
 import { MessagingModule, OutboxInboxModule, RpcClient, messagingEntities, messagingMigrations } from '@plinth/messaging';
 import { PersistenceModule } from '@plinth/persistence';
 import type { ConnectionOptions } from 'node:tls';
 import { BaseServiceConfig, type DatabaseServiceConfig } from './config/base-service.config.js';
 import { BrokerHealthIndicator } from './health/broker.health-indicator.js';
+import { RevocationSyncTrigger } from './health/revocation-sync.trigger.js';
 import { HealthController } from './health/health.controller.js';
 import { HTTP_DRAIN_MS, HttpDrain } from './http-drain.js';
 import { buildLoggerParams } from './logging/logger-params.js';
@@ -18,6 +19,7 @@ import { MessageMetricsInterceptor } from './metrics/message-metrics.interceptor
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ScrapeTimeGauges } from './metrics/scrape-time-gauges.js';
 import { TlsCertificateGauges } from './metrics/tls-certificate-gauges.js';
+import { DataRetentionModule } from './retention/data-retention.module.js';
 import type { ServiceDatabase, ServiceName } from './service-options.js';
 import type { ConnectionTls } from './tls/connection-tls.js';
 
@@ -41,6 +43,7 @@ export interface ServiceRootOptions {
   config: BaseServiceConfig;
   database?: ServiceDatabase;
   accessTokenKeys?: AccessTokensOptions['source'];
+  recentRevocations?: AccessTokensOptions['revocations']['source'];
   tls: ConnectionTls;
 }
 
@@ -50,8 +53,21 @@ export const JWKS_OVER_RPC: AccessTokensOptions['source'] = {
   useFactory: (rpc: RpcClient) => () => rpc.send<JwksResult>(AuthRpc.jwks, {}),
 };
 
-/** Access-token verification as configured: the verifier and the guard that makes every RPC prove its caller. */
-export function accessTokensModuleFor(config: BaseServiceConfig, source: AccessTokensOptions['source'] = JWKS_OVER_RPC): DynamicModule {
+/** Every service but auth lists recent revocations with the `auth.revocations.recent` RPC. */
+export const REVOCATIONS_OVER_RPC: AccessTokensOptions['revocations']['source'] = {
+  inject: [RpcClient],
+  useFactory: (rpc: RpcClient) => (withinSeconds: number) => rpc.send<RecentRevocations>(AuthRpc.recentRevocations, { withinSeconds }),
+};
+
+/**
+ * Access-token verification as configured: the verifier, the revocations, and the guard that makes every RPC prove
+ * its caller.
+ */
+export function accessTokensModuleFor(
+  config: BaseServiceConfig,
+  source: AccessTokensOptions['source'] = JWKS_OVER_RPC,
+  revocationSource: AccessTokensOptions['revocations']['source'] = REVOCATIONS_OVER_RPC,
+): DynamicModule {
   return AccessTokensModule.forRoot({
     verifier: {
       issuer: config.JWT_ISSUER,
@@ -61,6 +77,7 @@ export function accessTokensModuleFor(config: BaseServiceConfig, source: AccessT
     },
     jwks: { cacheSeconds: config.JWKS_CACHE_SECONDS, refetchMinIntervalSeconds: config.JWKS_REFETCH_MIN_INTERVAL_SECONDS },
     source,
+    revocations: { rememberSeconds: config.ACCESS_TOKEN_TTL_SECONDS + config.JWT_CLOCK_TOLERANCE_SECONDS, source: revocationSource },
   });
 }
 
@@ -78,9 +95,10 @@ export function persistenceModuleFor(name: ServiceName, config: BaseServiceConfi
 /** The module tree every service runs: config, logger, messaging, persistence, access tokens, health, then the app. */
 @Module({})
 export class ServiceRootModule {
-  static forRoot({ name, module, configClass, config, database, accessTokenKeys, tls }: ServiceRootOptions): DynamicModule {
+  static forRoot({ name, module, configClass, config, database, accessTokenKeys, recentRevocations, tls }: ServiceRootOptions): DynamicModule {
     // Half of the budget for HTTP, the rest for the broker drain and closing the pool.
     const halfShutdown = Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2);
+    const metrics = new ServiceMetrics(name);
     return {
       module: ServiceRootModule,
       imports: [
@@ -96,17 +114,20 @@ export class ServiceRootModule {
           shutdownTimeoutMs: halfShutdown,
           tls: tls.broker,
         }),
-        ...(database ? [persistenceModuleFor(name, config, database, tls.database), OutboxInboxModule] : []),
-        accessTokensModuleFor(config, accessTokenKeys),
+        ...(database
+          ? [persistenceModuleFor(name, config, database, tls.database), OutboxInboxModule, DataRetentionModule.forRoot(config as DatabaseServiceConfig, metrics)]
+          : []),
+        accessTokensModuleFor(config, accessTokenKeys, recentRevocations),
         module,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
         BrokerHealthIndicator,
+        RevocationSyncTrigger,
         HttpDrain,
         TelemetryFlush,
         { provide: HTTP_DRAIN_MS, useValue: halfShutdown },
-        { provide: ServiceMetrics, useValue: new ServiceMetrics(name) },
+        { provide: ServiceMetrics, useValue: metrics },
         ScrapeTimeGauges,
         TlsCertificateGauges,
         { provide: APP_INTERCEPTOR, useClass: MessageMetricsInterceptor },

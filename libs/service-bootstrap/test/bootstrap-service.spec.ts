@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildOrmOptions } from '@plinth/persistence';
-import { ServiceProcess, createTestDatabase, createTestVhost, freePort, workspaceRoot, type TestDatabase, type TestVhost } from '@plinth/testing';
+import {
+  ServiceProcess, createSigningKey, createTestDatabase, createTestVhost, freePort, serveAuthStandIn, workspaceRoot, type TestDatabase, type TestVhost,
+} from '@plinth/testing';
 
 // Each test spawns a Node process that loads Nest, MikroORM and OpenTelemetry: seconds when idle, much more on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -91,9 +93,12 @@ describe('a service on real PostgreSQL and RabbitMQ', () => {
   let database: TestDatabase;
   let vhost: TestVhost;
   let service: ServiceProcess;
+  let closeAuth: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     [database, vhost] = await Promise.all([createTestDatabase('bootstrap'), createTestVhost('bootstrap')]);
+    // Readiness waits for the revocations from auth: a stand-in answers for it.
+    closeAuth = await serveAuthStandIn(vhost.url, await createSigningKey());
     service = await fixtureService({ DATABASE_URL: database.url, RABBITMQ_URL: vhost.url });
     service.start();
     await service.waitUntilReady(60_000);
@@ -101,6 +106,7 @@ describe('a service on real PostgreSQL and RabbitMQ', () => {
 
   afterAll(async () => {
     await service?.stop('SIGKILL');
+    await closeAuth?.();
     await Promise.all([database?.drop(), vhost?.drop()]);
   });
 
@@ -115,7 +121,7 @@ describe('a service on real PostgreSQL and RabbitMQ', () => {
   it('answers /readyz 200 with broker and database up', async () => {
     const { status, body } = await get(service, '/readyz');
     expect(status).toBe(200);
-    expect(body['details']).toMatchObject({ broker: { status: 'up' }, database: { status: 'up' } });
+    expect(body['details']).toMatchObject({ broker: { status: 'up' }, database: { status: 'up' }, revocations: { status: 'up' } });
   });
 
   it('serves the app module and logs JSON lines carrying the service name, including one ready line with the URL', async () => {
@@ -163,9 +169,11 @@ describe('readiness when a dependency goes away', () => {
   let database: TestDatabase;
   let vhost: TestVhost;
   let service: ServiceProcess;
+  let closeAuth: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     [database, vhost] = await Promise.all([createTestDatabase('bootstrap_outage'), createTestVhost('bootstrap outage')]);
+    closeAuth = await serveAuthStandIn(vhost.url, await createSigningKey());
     service = await fixtureService({ DATABASE_URL: database.url, RABBITMQ_URL: vhost.url });
     service.start();
     await service.waitUntilReady(60_000);
@@ -173,6 +181,7 @@ describe('readiness when a dependency goes away', () => {
 
   afterAll(async () => {
     await service?.stop('SIGKILL');
+    await closeAuth?.();
     await Promise.all([database?.drop(), vhost?.drop()]);
   });
 
@@ -191,5 +200,34 @@ describe('readiness when a dependency goes away', () => {
     expect(status).toBe(503);
     expect(body['details']).toMatchObject({ broker: { status: 'down' } });
     expect(service.isRunning).toBe(true);
+  });
+});
+
+describe('readiness waits for the revocations from auth', () => {
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let service: ServiceProcess;
+  let closeAuth: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase('bootstrap_revocations'), createTestVhost('bootstrap revocations')]);
+  });
+
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    await closeAuth?.();
+    await Promise.all([database?.drop(), vhost?.drop()]);
+  });
+
+  it('answers /readyz 503 naming the revocations while auth does not answer, and 200 once it has caught up', async () => {
+    service = await fixtureService({ DATABASE_URL: database.url, RABBITMQ_URL: vhost.url, RPC_TIMEOUT_MS: '500' });
+    service.start();
+    const waiting = await eventually(() => get(service, '/readyz').catch(() => ({ status: 0, body: {} as Record<string, unknown> })), (result) => result.status === 503, 60_000);
+    expect(waiting.status).toBe(503);
+    expect(waiting.body['details']).toMatchObject({ broker: { status: 'up' }, revocations: { status: 'down', message: 'catching up on revocations from auth' } });
+
+    closeAuth = await serveAuthStandIn(vhost.url, await createSigningKey());
+    const ready = await eventually(() => get(service, '/readyz'), (result) => result.status === 200, 15_000);
+    expect(ready.body['details']).toMatchObject({ revocations: { status: 'up' } });
   });
 });

@@ -2,7 +2,7 @@
 // and roles equal the request's `actor`). Service specs play the gateway's part with these helpers.
 import { ACCESS_TOKEN_HEADER, AuthRpc, type Actor } from '@plinth/contracts';
 import { connect, type ChannelModel } from 'amqplib';
-import { createSigningKey, jwksOf, signAccessToken, type TestSigningKey } from './test-signing-key.js';
+import { jwksOf, signAccessToken, type TestSigningKey } from './test-signing-key.js';
 
 /** The part of @plinth/messaging's RpcClient that specs use. */
 export interface RpcSender {
@@ -42,18 +42,28 @@ export function actingForActors(rpc: RpcSender, key: TestSigningKey): ActingRpc 
 }
 
 /**
- * Plays auth's `auth.jwks` for a service under test without auth: consumes `auth.rpc` on the test's
- * vhost and publishes `key`, so the service verifies tokens signed with it. Returns the closer.
+ * Plays auth for a service under test without auth: consumes `auth.rpc` on the test's vhost, publishes `key` as
+ * `auth.jwks` (so the service verifies tokens signed with it) and answers `auth.revocations.recent` with nothing
+ * revoked (so the service becomes ready); other patterns go unanswered (auth down). Returns the closer.
  */
-export async function serveJwks(rabbitmqUrl: string, key: TestSigningKey): Promise<() => Promise<void>> {
+export async function serveAuthStandIn(rabbitmqUrl: string, key: TestSigningKey): Promise<() => Promise<void>> {
   const connection: ChannelModel = await connect(rabbitmqUrl);
   const channel = await connection.createChannel();
-  const reply = (pattern: unknown): object =>
-    pattern === AuthRpc.jwks ? { ok: true, data: jwksOf(key) } : { ok: false, error: { code: 'COMMON.UNKNOWN_PATTERN', message: `test JWKS server: ${String(pattern)}` } };
+  const answers: Record<string, object> = {
+    [AuthRpc.jwks]: jwksOf(key),
+    [AuthRpc.recentRevocations]: { revokedSessions: [], rolesChanged: [] },
+  };
+  // Anything else goes unanswered, as with auth down: the caller times out.
+  const reply = (pattern: unknown): object | undefined => {
+    const data = answers[String(pattern)];
+    return data && { ok: true, data };
+  };
+  await channel.assertQueue('auth.rpc', { durable: true });
   await channel.consume('auth.rpc', (message) => {
     if (!message) return;
     const { replyTo, correlationId, type } = message.properties;
-    if (replyTo) channel.sendToQueue(String(replyTo), Buffer.from(JSON.stringify(reply(type))), { correlationId: String(correlationId) });
+    const answer = reply(type);
+    if (replyTo && answer) channel.sendToQueue(String(replyTo), Buffer.from(JSON.stringify(answer)), { correlationId: String(correlationId) });
     channel.ack(message);
   });
   return async () => {
@@ -69,9 +79,12 @@ export interface GatewayStandIn {
   close(): Promise<void>;
 }
 
-/** For a service spec without auth running: a test key published as auth's JWKS, and an RPC client that uses it. */
-export async function standInForGateway(rabbitmqUrl: string, rpc: RpcSender): Promise<GatewayStandIn> {
-  const key = await createSigningKey();
-  const close = await serveJwks(rabbitmqUrl, key);
-  return { rpc: actingForActors(rpc, key), key, close };
+/**
+ * For a service spec without auth running: an RPC client that signs every actor's token with the key of the
+ * system's auth stand-in (startSystem starts one whenever auth is not among its services).
+ */
+export function standInForGateway(system: { authStandInKey?: TestSigningKey }, rpc: RpcSender): GatewayStandIn {
+  const key = system.authStandInKey;
+  if (!key) throw new Error('standInForGateway needs a system started without auth (it then has an auth stand-in)');
+  return { rpc: actingForActors(rpc, key), key, close: async () => undefined };
 }

@@ -1,3 +1,5 @@
+import { serveAuthStandIn } from './caller-tokens.js';
+import { createSigningKey, type TestSigningKey } from './test-signing-key.js';
 import { ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { testInfrastructure } from './test-infrastructure.config.js';
@@ -47,6 +49,8 @@ export interface RunningSystem {
   start(service: ServiceName): Promise<void>;
   /** Everything the service wrote to stdout/stderr (JSON lines), across restarts. */
   logs(service: ServiceName): string;
+  /** Without auth among the services: the key its stand-in publishes as auth's JWKS (see serveAuthStandIn). */
+  authStandInKey?: TestSigningKey;
 }
 
 const defaultEnv = (): Record<string, string> => ({
@@ -74,9 +78,11 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   const databases = new Map<ServiceName, TestDatabase>();
   const processes = new Map<ServiceName, ServiceProcess>();
   let vhost: TestVhost | undefined;
+  let closeAuthStandIn: (() => Promise<void>) | undefined;
 
   const teardown = async () => {
     await Promise.all([...processes.values()].map((service) => service.stop()));
+    await closeAuthStandIn?.();
     await Promise.allSettled([...databases.values()].map((database) => database.drop()));
     await vhost?.drop().catch(() => undefined);
   };
@@ -90,6 +96,10 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     ]);
     vhost = createdVhost;
     const env = { ...defaultEnv(), RABBITMQ_URL: vhost.url, ...options.env };
+    // Every service catches up on revocations from auth before it is ready: without auth, a stand-in answers
+    // (on the broker the services use, which a caller may have chosen through options.env).
+    const authStandInKey = names.includes('auth') ? undefined : await createSigningKey();
+    if (authStandInKey) closeAuthStandIn = await serveAuthStandIn(env.RABBITMQ_URL, authStandInKey);
     const inherited = testInfrastructure.inheritedEnv();
     for (const key of stripped) delete inherited[key];
 
@@ -127,6 +137,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
         return database.url;
       },
       stop: () => (stopped ??= teardown()),
+      authStandInKey,
       kill: async (name, signal = 'SIGTERM') => {
         await processOf(name).stop(signal);
       },

@@ -50,6 +50,7 @@ export class AdminSeedService implements OnApplicationBootstrap {
       const missing = ADMIN_ROLES.filter((role) => !existing.roles.includes(role));
       if (missing.length === 0) return 'unchanged';
       existing.roles = [...existing.roles, ...missing];
+      existing.rolesChangedAt = new Date();
       this.outbox.add(tx, rolesChanged({ userId: existing.id, roles: existing.roles }));
       return 'promoted';
     });

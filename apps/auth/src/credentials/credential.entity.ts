@@ -29,6 +29,10 @@ export class Credential {
   @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 
+  /** Tokens issued before it carry stale roles; listed by `auth.revocations.recent` while such tokens may live. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  rolesChangedAt: Date | null = null;
+
   constructor(email: string, passwordHash: string, displayName: string, roles: Role[]) {
     this.email = email;
     this.passwordHash = passwordHash;

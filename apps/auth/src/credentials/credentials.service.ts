@@ -89,6 +89,7 @@ export class CredentialsService {
       changed = !sameRoles(found.roles, wanted);
       if (changed) {
         found.roles = wanted;
+        found.rolesChangedAt = new Date();
         this.outbox.add(tx, rolesChanged({ userId, roles: wanted }));
       }
       return found;

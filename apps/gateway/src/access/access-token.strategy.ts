@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
-import { AccessTokenVerifier } from '@plinth/access-tokens';
+import { AccessTokenVerifier, revocationOf, TokenRevocations } from '@plinth/access-tokens';
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
-import { TokenRevocations } from './token-revocations.js';
 
 export const ACCESS_TOKEN_STRATEGY = 'access-token';
 
@@ -16,8 +15,8 @@ export const unauthenticated = (message: string): ApplicationError => new Applic
 
 /**
  * Passport strategy for the access tokens auth issues. Verification is local (AccessTokenVerifier: auth's
- * cached keys, the same verifier every service uses, no RPC per request); revocations learned from auth's
- * events override it before the token expires.
+ * cached keys, the same verifier every service uses, no RPC per request); revocations (auth's events, caught up
+ * at every broker (re)connection, the same store every service checks) override it before the token expires.
  */
 @Injectable()
 export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
@@ -33,13 +32,9 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
     if (!authorization) throw unauthenticated('An access token is required (Authorization: Bearer <token>).');
     const accessToken = BEARER.exec(authorization)?.[1];
     if (!accessToken) throw unauthenticated('The access token is malformed.');
-    const { userId, roles, sessionId, issuedAt } = await this.verifier.verify(accessToken);
-    if (this.revocations.isSessionRevoked(sessionId)) {
-      throw new ApplicationError(ErrorCodes.AUTH_SESSION_REVOKED, 'The session of this access token was revoked.');
-    }
-    if (this.revocations.hasStaleRoles(userId, issuedAt)) {
-      throw unauthenticated('The roles of this account changed; refresh the access token.');
-    }
-    return { userId, roles, sessionId, accessToken };
+    const verified = await this.verifier.verify(accessToken);
+    const revoked = revocationOf(this.revocations, verified);
+    if (revoked) throw revoked;
+    return { userId: verified.userId, roles: verified.roles, sessionId: verified.sessionId, accessToken };
   }
 }

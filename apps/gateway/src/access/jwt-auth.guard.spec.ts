@@ -7,7 +7,7 @@ import { ApplicationError, AuthEvents, AuthRpc, ErrorCodes, UsersRpc, type Sessi
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
 import { createSigningKey, signAccessToken, TEST_AUDIENCE, TEST_ISSUER } from '@plinth/testing';
-import { TokenRevocationHandlers } from './token-revocation.handlers.js';
+import { TokenRevocationHandlers } from '@plinth/access-tokens';
 
 let t: GatewayTestApp;
 const profile = { id: 'x', email: 'ada@example.com', displayName: 'Ada', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };

@@ -37,7 +37,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 export const IDEMPOTENCY_KEY_HEADER: ApiHeaderOptions = {
   name: 'Idempotency-Key',
   required: false,
-  description: '1..128 visible ASCII characters, unique per intended order; a retry with the same key and body returns the same order',
+  description: '1..128 visible ASCII characters, unique per intended order. A retry with the same key and body within 24 hours (orders\' IDEMPOTENCY_KEY_TTL_HOURS) replays the first order; after that the key is free again and creates a new order.',
   schema: { type: 'string', minLength: 1, maxLength: 128, pattern: IDEMPOTENCY_KEY.source, example: 'order-2026-12-02-0001' },
 };
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { NotificationsStreamRpc, UsersPreferencesRpc, type NotificationView, type SequencedNotification } from '@plinth/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
-import { TokenRevocations } from '../access/token-revocations.js';
+import { TokenRevocations } from '@plinth/access-tokens';
 import { NotificationStreams } from './notification-streams.js';
 
 let t: GatewayTestApp;

@@ -8,7 +8,7 @@ import {
   type SequencedNotification,
 } from '@plinth/contracts';
 import { actorOf, type AuthenticatedCaller } from '../access/authenticated-caller.js';
-import { TokenRevocations } from '../access/token-revocations.js';
+import { TokenRevocations } from '@plinth/access-tokens';
 import { GatewayConfig } from '../config.js';
 import { ServiceClient } from '../http/service-client.js';
 import { NotificationStream, REPLAY_PAGE_SIZE } from './notification-stream.js';

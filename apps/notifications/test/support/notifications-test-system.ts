@@ -66,7 +66,7 @@ export class NotificationsTestSystem {
         }),
       );
       const broker = await connect(url);
-      const gateway = await standInForGateway(url, client.get(RpcClient));
+      const gateway = standInForGateway(system, client.get(RpcClient));
       const harness = new NotificationsTestSystem(system, client, gateway, client.get(EventPublisher), orm, broker);
       await harness.tapCreatedEvents();
       return harness;

@@ -24,6 +24,7 @@ import {
 } from '@plinth/contracts';
 import { createEvent, Outbox, type OutboxMessage } from '@plinth/messaging';
 import { decodeCursor, toKeysetPage } from '@plinth/persistence';
+import { OrdersConfig } from '../config.js';
 import { insertOrder } from './insert-order.statement.js';
 import { OrderIdempotencyKey } from './order-idempotency-key.entity.js';
 import { Order } from './order.entity.js';
@@ -50,9 +51,14 @@ export class OrdersService {
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: Outbox,
+    private readonly config: OrdersConfig,
   ) {}
 
-  async create(request: CreateOrderRequest): Promise<CreateOrderResult> {
+  /**
+   * `retried`: this is the second try after the key's record turned out expired (or pruned meanwhile); a second
+   * conflict then is a live record, replayed or refused.
+   */
+  async create(request: CreateOrderRequest, retried = false): Promise<CreateOrderResult> {
     const { actor, currency, items, idempotencyKey } = request;
     const em = this.em.fork();
     const order = Object.assign(new Order(), {
@@ -71,7 +77,10 @@ export class OrdersService {
       await insertOrder(em, order, keyRow, outboxRows[0] as OutboxMessage);
     } catch (error) {
       if (!spentKey || !(error instanceof UniqueConstraintViolationException)) throw error;
-      return this.replay(actor, spentKey);
+      const replayed = await this.replay(actor, spentKey);
+      if (replayed) return replayed;
+      if (retried) throw new ApplicationError(ErrorCodes.INTERNAL, 'Idempotency record vanished twice after a key conflict');
+      return this.create(request, true);
     }
     this.outbox.notifyCommitted(outboxRows);
     return { order: toOrderView(order), replayed: false };
@@ -165,10 +174,20 @@ export class OrdersService {
     return actor.userId;
   }
 
-  /** The key was spent already (earlier or by a concurrent request): same body → that order, else refuse. */
-  private async replay(actor: Actor, { key, requestHash }: { key: string; requestHash: string }): Promise<CreateOrderResult> {
-    const record = await this.em.fork().findOne(OrderIdempotencyKey, { userId: actor.userId, key }, { populate: ['order'], strategy: 'joined' });
-    if (!record) throw new ApplicationError(ErrorCodes.INTERNAL, 'Idempotency record vanished after a key conflict');
+  /**
+   * The key was spent already (earlier or by a concurrent request): same body → that order, else refuse. A record
+   * older than IDEMPOTENCY_KEY_TTL_HOURS no longer counts: it is deleted (only if still expired, so a concurrent
+   * fresh one survives) and undefined tells the caller to create the order anew; so does a record pruned meanwhile.
+   */
+  private async replay(actor: Actor, { key, requestHash }: { key: string; requestHash: string }): Promise<CreateOrderResult | undefined> {
+    const em = this.em.fork();
+    const record = await em.findOne(OrderIdempotencyKey, { userId: actor.userId, key }, { populate: ['order'], strategy: 'joined' });
+    if (!record) return undefined;
+    const expiredBefore = new Date(Date.now() - this.config.IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000);
+    if (record.createdAt < expiredBefore) {
+      await em.nativeDelete(OrderIdempotencyKey, { userId: actor.userId, key, createdAt: { $lt: expiredBefore } });
+      return undefined;
+    }
     if (record.requestHash !== requestHash) {
       throw new ApplicationError(ErrorCodes.ORDERS_IDEMPOTENCY_MISMATCH, 'This Idempotency-Key was already used with a different request body');
     }

@@ -5,7 +5,7 @@ import type { EventEnvelope } from '@plinth/contracts';
 import { AmqpConnection, eventsQueueOf, MessagingModule, RpcClient } from '@plinth/messaging';
 import { connect } from 'amqplib';
 import { buildOrmOptions } from '@plinth/persistence';
-import { standInForGateway, startSystem, type GatewayStandIn, type ActingRpc, type RunningSystem } from '@plinth/testing';
+import { standInForGateway, startSystem, type GatewayStandIn, type ActingRpc, type RunningSystem, type StartSystemOptions } from '@plinth/testing';
 import { ordersDatabase } from '../../src/orders-database.js';
 
 interface PgClient {
@@ -36,8 +36,8 @@ export class OrdersTestSystem {
     return this.gateway.rpc;
   }
 
-  static async start(): Promise<OrdersTestSystem> {
-    const system = await startSystem({ services: ['orders'] });
+  static async start(options: Omit<StartSystemOptions, 'services'> = {}): Promise<OrdersTestSystem> {
+    const system = await startSystem({ ...options, services: ['orders'] });
     try {
       const url = system.env['RABBITMQ_URL'] ?? '';
       const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'orders-test-client', url }), { logger: false });
@@ -46,7 +46,7 @@ export class OrdersTestSystem {
       const orm = await MikroORM.init(
         buildOrmOptions({ serviceName: 'orders-test', clientUrl: system.databaseUrlOf('orders'), ...ordersDatabase }),
       );
-      return new OrdersTestSystem(system, client, await standInForGateway(url, client.get(RpcClient)), orm);
+      return new OrdersTestSystem(system, client, standInForGateway(system, client.get(RpcClient)), orm);
     } catch (error) {
       await system.stop();
       throw error;

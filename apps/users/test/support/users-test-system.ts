@@ -54,7 +54,7 @@ export class UsersTestSystem {
           migrations: [...usersDatabase.migrations, ...messagingMigrations],
         }),
       );
-      return new UsersTestSystem(system, client, await standInForGateway(url, client.get(RpcClient)), client.get(EventPublisher), orm);
+      return new UsersTestSystem(system, client, standInForGateway(system, client.get(RpcClient)), client.get(EventPublisher), orm);
     } catch (error) {
       await system.stop();
       throw error;

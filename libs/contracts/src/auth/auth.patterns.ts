@@ -6,6 +6,8 @@ export const AuthRpc = {
   jwks: 'auth.jwks',
   revokeUserSessions: 'auth.sessions.revoke-user',
   setRoles: 'auth.roles.set',
+  /** Revocations still in force (sessions revoked, roles changed within the window): how a replica catches up. */
+  recentRevocations: 'auth.revocations.recent',
 } as const;
 
 export const AuthEvents = {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength, ValidateNested, IsDefined } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor, ALL_ROLES, type Role } from '../common/actor.js';
 import { IsEmailAddress } from '../common/email-address.js';
 import { IsWellFormedText } from '../common/well-formed-text.js';
@@ -34,6 +34,11 @@ export class RefreshTokenRequest {
 }
 
 export class JwksRequest {}
+
+/** The revocations of the last `withinSeconds`: the caller's access-token lifetime plus its clock tolerance. */
+export class RecentRevocationsRequest {
+  @IsInt() @Min(1) @Max(86_400) withinSeconds: number;
+}
 
 export class RevokeUserSessionsRequest {
   @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;

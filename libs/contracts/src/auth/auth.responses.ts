@@ -50,3 +50,9 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
 }
+
+/** Revocations that may still match an unexpired access token; times are ISO 8601. */
+export class RecentRevocations {
+  revokedSessions: { sessionId: string; revokedAt: string }[];
+  rolesChanged: { userId: string; changedAt: string }[];
+}

@@ -22,8 +22,15 @@ export const DurableSubscriptions: Readonly<Record<string, readonly string[]>> =
  * Per-instance subscriptions: every replica gets its own exclusive, auto-delete queue, because each
  * one must see every event (session revocations, live notifications for its own SSE clients).
  */
+// Every service verifies access tokens (libs/access-tokens), so every replica must hear every revocation.
+const REVOCATIONS = [AuthEvents.sessionRevoked, AuthEvents.rolesChanged] as const;
+
 export const BroadcastSubscriptions: Readonly<Record<string, readonly string[]>> = {
-  gateway: [AuthEvents.sessionRevoked, AuthEvents.rolesChanged, NotificationsEvents.notificationCreated],
+  gateway: [...REVOCATIONS, NotificationsEvents.notificationCreated],
+  auth: REVOCATIONS,
+  users: REVOCATIONS,
+  orders: REVOCATIONS,
+  notifications: REVOCATIONS,
 };
 
 /** The service an RPC pattern is addressed to: its first segment (`orders.create` → `orders`). */

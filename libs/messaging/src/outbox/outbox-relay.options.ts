@@ -15,10 +15,6 @@ export interface OutboxRelayOptions {
   handOverGraceMs: number;
   /** Rows published by the fast path are marked sent together within this delay (one UPDATE for many). */
   markSentDelayMs: number;
-  /** Sent rows are kept this long (for inspection), then deleted. */
-  retentionMs: number;
-  /** How often sent rows past the retention are deleted. */
-  pruneIntervalMs: number;
 }
 
 export const DEFAULT_OUTBOX_RELAY_OPTIONS: OutboxRelayOptions = {
@@ -28,8 +24,6 @@ export const DEFAULT_OUTBOX_RELAY_OPTIONS: OutboxRelayOptions = {
   publishTimeoutMs: 10_000,
   handOverGraceMs: 5_000,
   markSentDelayMs: 50,
-  retentionMs: 24 * 60 * 60 * 1000,
-  pruneIntervalMs: 10 * 60 * 1000,
 };
 
 export const OUTBOX_RELAY_OPTIONS = Symbol('OUTBOX_RELAY_OPTIONS');

@@ -33,7 +33,6 @@ const LOCK_UNSENT_EXCEPT = `select "id", "payload", "headers" from "outbox_messa
   order by "created_at", "id" limit ? for update skip locked`;
 const MARK_SENT = `update "outbox_message" set "sent_at" = now(), "attempts" = "attempts" + 1 where "id" in (?)`;
 const MARK_FAILED = `update "outbox_message" set "attempts" = "attempts" + 1, "last_error" = ? where "id" in (?)`;
-const PRUNE_SENT = `delete from "outbox_message" where "sent_at" < ?`;
 
 /**
  * Moves committed outbox rows to the broker, two ways:
@@ -53,7 +52,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private wakeRequested = false;
   private interruptSleep?: () => void;
   private consecutiveFailures = 0;
-  private lastPruneAt = 0;
   /** The next poll takes fresh rows too: someone woke the relay, or the fast path handed rows back. */
   private sweepAll = true;
   private readonly handedOver: UnsentRow[] = [];
@@ -178,7 +176,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (sweepingAll && outcome.error === undefined && outcome.locked < this.options.batchSize && !this.wakeRequested) {
         this.sweepAll = false;
       }
-      await this.pruneWhenDue();
       if (outcome.error === undefined) {
         if (this.consecutiveFailures > 0) this.logger.log(`Outbox relay recovered after ${this.consecutiveFailures} failed attempts`);
         this.consecutiveFailures = 0;
@@ -248,17 +245,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       await Promise.race([withTraceHeaders(headers, () => this.publisher.publish(events, { headers })), timeout]);
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  private async pruneWhenDue(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastPruneAt < this.options.pruneIntervalMs) return;
-    this.lastPruneAt = now;
-    try {
-      await this.orm.em.fork().getConnection().execute(PRUNE_SENT, [new Date(now - this.options.retentionMs)], 'run');
-    } catch (error) {
-      this.logger.warn(`Pruning sent outbox rows failed, next try in ${this.options.pruneIntervalMs} ms: ${describe(error)}`);
     }
   }
 

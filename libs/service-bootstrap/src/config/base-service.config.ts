@@ -74,6 +74,13 @@ export class BaseServiceConfig {
   // Transport security (see @plinth/tls). Verification is never optional: a TLS connection always checks the
   // peer's chain and host name; these variables only say which CA to trust and which certificate to present.
 
+  /**
+   * Lifetime of access tokens issued by auth (auth issues with it; must be the same everywhere): how long every
+   * service remembers a revoked session or a roles change, and how far back it catches up at (re)connection.
+   */
+  @EnvNumber() @IsInt() @Min(60) @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
   /** Refuse every plaintext connection: amqp://, a DATABASE_URL without sslmode=verify-full, redis://, http:// OTLP, an HTTP listener. */
   @EnvBoolean() @IsBoolean({ message: '$property must be true or false' })
   TLS_REQUIRED = false;
@@ -135,4 +142,23 @@ export class DatabaseServiceConfig extends BaseServiceConfig {
 
   @TlsFileWhenSet() @IsPemFile() @PairedWith('DATABASE_CERT_FILE')
   DATABASE_KEY_FILE?: string;
+
+  /**
+   * How long a handled event's inbox record is kept. It must outlast every way a duplicate can still arrive (broker
+   * redelivery and retries: about a minute; an outbox row republished after an outage; a DLQ re-drive), so a week.
+   */
+  @EnvNumber() @IsInt() @Min(1) @Max(8_760)
+  INBOX_RETENTION_HOURS = 168;
+
+  /** How long a published outbox row is kept (for inspection) before it is deleted; unsent rows are never pruned. */
+  @EnvNumber() @IsInt() @Min(1) @Max(8_760)
+  OUTBOX_RETENTION_HOURS = 24;
+
+  /** Time between two runs of the retention pruner (inbox, sent outbox, the service's own expiring rows). */
+  @EnvNumber() @IsInt() @Min(1) @Max(86_400)
+  PRUNE_INTERVAL_SECONDS = 600;
+
+  /** Rows deleted per statement by the pruner: small batches keep every lock short. */
+  @EnvNumber() @IsInt() @Min(1) @Max(100_000)
+  PRUNE_BATCH_SIZE = 1_000;
 }

@@ -3,10 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type SchemaObject } 
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from '@plinth/persistence';
 import { BrokerHealthIndicator } from './broker.health-indicator.js';
+import { RevocationSyncTrigger } from './revocation-sync.trigger.js';
 
 /**
  * /healthz: the process is alive (no dependencies, so a database outage never restarts pods).
- * /readyz: broker and database answer; 503 otherwise and from the moment shutdown begins, so
+ * /readyz: broker and database answer and the revocations are caught up (RevocationSyncTrigger); 503 otherwise and from the moment shutdown begins, so
  * load balancers stop sending traffic before the server stops accepting it.
  */
 // Terminus' answer: every indicator under `info` (up) or `error` (down), all of them under `details`.
@@ -27,6 +28,7 @@ export class HealthController implements OnModuleDestroy {
   constructor(
     private readonly health: HealthCheckService,
     private readonly broker: BrokerHealthIndicator,
+    private readonly revocations: RevocationSyncTrigger,
     @Optional() @Inject(DatabaseHealthIndicator) private readonly database?: DatabaseHealthIndicator,
   ) {}
 
@@ -49,7 +51,7 @@ export class HealthController implements OnModuleDestroy {
   @ApiResponse({ status: 503, description: 'Not ready (a dependency is down, or shutting down)' })
   ready() {
     if (this.shuttingDown) throw new ServiceUnavailableException({ status: 'error', error: { shutdown: { status: 'down' } } });
-    const checks: HealthIndicatorFunction[] = [() => this.broker.isHealthy()];
+    const checks: HealthIndicatorFunction[] = [() => this.broker.isHealthy(), () => this.revocations.isHealthy()];
     const database = this.database;
     if (database) checks.push(() => database.isHealthy());
     return this.health.check(checks);

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { EXPOSITION_CONTENT_TYPES, type ExpositionFormat } from './exposition-format.js';
 import type { TraceExemplar } from './trace-exemplar.js';
 
@@ -33,6 +33,8 @@ export class ServiceMetrics {
   readonly messageHandlersInFlight: Gauge<'kind'>;
   /** Event freshness: now − envelope.occurredAt when a handler has applied an event, by event type. */
   readonly eventAge: Histogram<'pattern'>;
+  /** Expired bookkeeping rows deleted (idempotency keys, inbox, sent outbox), by table. */
+  readonly rowsPruned: Counter<'table'>;
   private rendering: Promise<unknown> = Promise.resolve();
 
   constructor(service: string) {
@@ -77,6 +79,12 @@ export class ServiceMetrics {
       labelNames: ['pattern'],
       buckets: EVENT_AGE_BUCKETS,
       enableExemplars: true,
+      registers: [this.registry],
+    });
+    this.rowsPruned = new Counter({
+      name: 'db_rows_pruned_total',
+      help: 'Expired rows deleted by the retention pruner, by table.',
+      labelNames: ['table'],
       registers: [this.registry],
     });
     this.switchTo('prometheus');

@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { AuthEvents, RolesChangedEvent, SessionRevokedEvent } from '@plinth/contracts';
 import { TokenRevocations } from './token-revocations.js';
 
-/** auth's broadcast events, received by every gateway replica on its own queue. */
+/** auth's broadcast events, received by every replica of every service on its own queue. */
 @Controller()
 export class TokenRevocationHandlers {
   constructor(private readonly revocations: TokenRevocations) {}
