@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the broker (and the database, where the service has one) answer */
+        /** Readiness: the broker (and the database, where the service has one) answer and revocations are caught up */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -2167,7 +2167,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description 1..128 visible ASCII characters, unique per intended order; a retry with the same key and body returns the same order */
+                /** @description 1..128 visible ASCII characters, unique per intended order. A retry with the same key and body within 24 hours (orders' IDEMPOTENCY_KEY_TTL_HOURS) replays the first order; after that the key is free again and creates a new order. */
                 "Idempotency-Key"?: string;
             };
             path?: never;

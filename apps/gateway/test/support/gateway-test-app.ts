@@ -7,7 +7,7 @@ import { Test } from '@nestjs/testing';
 import { AuthRpc } from '@plinth/contracts';
 import { RpcClient } from '@plinth/messaging';
 import { TerminusModule } from '@nestjs/terminus';
-import { accessTokensModuleFor, BrokerHealthIndicator, HealthController } from '@plinth/service-bootstrap';
+import { accessTokensModuleFor, BrokerHealthIndicator, HealthController, RevocationSyncTrigger } from '@plinth/service-bootstrap';
 import { GatewayConfig } from '../../src/config.js';
 import { GatewayAppModule } from '../../src/gateway-app.module.js';
 import { configureHttp } from '../../src/http/configure-http.js';
@@ -30,13 +30,15 @@ const bootstrapStandIns = (config: GatewayConfig, rpc: FakeRpcClient): DynamicMo
   @Global()
   @Module({})
   class BootstrapStandInModule {}
-  // The probes as the bootstrap serves them, with a broker that is always up (so /docs-json is the real document).
+  // The probes as the bootstrap serves them, with a broker that is always up and revocations always caught up
+  // (so /docs-json is the real document).
   const brokerUp = { isHealthy: (key = 'broker') => ({ [key]: { status: 'up' } }) };
+  const revocationsCaughtUp = { isHealthy: (key = 'revocations') => ({ [key]: { status: 'up' } }) };
   return {
     module: BootstrapStandInModule,
     imports: [TerminusModule.forRoot({ logger: false })],
     controllers: [HealthController],
-    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }, { provide: BrokerHealthIndicator, useValue: brokerUp }],
+    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }, { provide: BrokerHealthIndicator, useValue: brokerUp }, { provide: RevocationSyncTrigger, useValue: revocationsCaughtUp }],
     exports: [GatewayConfig, RpcClient],
   };
 };

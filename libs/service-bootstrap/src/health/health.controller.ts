@@ -46,7 +46,7 @@ export class HealthController implements OnModuleDestroy {
 
   @Get('readyz')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: the broker (and the database, where the service has one) answer' })
+  @ApiOperation({ summary: 'Readiness: the broker (and the database, where the service has one) answer and revocations are caught up' })
   @ApiOkResponse({ description: 'Ready for traffic', schema: HEALTH_RESULT })
   @ApiResponse({ status: 503, description: 'Not ready (a dependency is down, or shutting down)' })
   ready() {
