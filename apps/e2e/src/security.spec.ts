@@ -322,13 +322,19 @@ describe('server timeouts and saturation', () => {
   it('sheds load with 503 + Retry-After when saturated, keeps probes alive, and recovers', async () => {
     const held: Socket[] = [];
     try {
+      const sent: Promise<void>[] = [];
       for (let i = 0; i < LIMITS.maxInFlight; i++) {
         const socket = connectTcp(port(system.gatewayUrl), '127.0.0.1');
         socket.on('error', () => undefined);
         // Headers complete, body never finished: each request stays in flight.
-        socket.write(`POST /v1/auth/login HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Forwarded-For: ${freshAddress()}\r\n\r\n{`);
+        sent.push(new Promise((resolve) => socket.write(`POST /v1/auth/login HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Forwarded-For: ${freshAddress()}\r\n\r\n{`, () => resolve())));
         held.push(socket);
       }
+      // The probes below reuse a kept-alive connection, so one sent at once can reach the gateway before the held
+      // requests have and take one of their slots (that held request is refused and never counts again): let every
+      // held request arrive first.
+      await Promise.all(sent);
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const busy = await eventually(async () => {
         const res = await api.get('/v1/users/me', bob.tokens.accessToken);
         return res.status === 503 ? res : undefined;
