@@ -12,6 +12,7 @@ export * from './topology/topology.js';
 export * from './topology/topology-names.js';
 export * from './topology/topology-declarations.js';
 export * from './topology/rabbit-definitions.js';
+export * from './topology/broker-permissions.js';
 export * from './transport/connect-rmq-transport.js';
 export { RmqServer, PLINTH_RMQ_TRANSPORT } from './transport/rmq-server.js';
 export * from './outbox/index.js';

@@ -21,6 +21,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     confirmTimeoutMs: options.confirmTimeoutMs ?? 10_000,
     heartbeatSeconds: options.heartbeatSeconds ?? 10,
     tls: options.tls ?? null,
+    declare: options.declare ?? 'all',
     connectionName: options.connectionName ?? `${options.serviceName}@${process.pid}`,
   });
 }

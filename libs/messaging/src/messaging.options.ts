@@ -28,9 +28,19 @@ export interface MessagingOptions {
   heartbeatSeconds?: number;
   /** Shown by `rabbitmqctl list_connections`; default `<serviceName>@<pid>`. */
   connectionName?: string;
+  /**
+   * What the service declares on every connection. `all` (default): the whole topology, so events published before
+   * a consumer's first start are queued (local development, tests). `own`: only its own queues and their bindings,
+   * the shared exchange checked passively — for a broker user limited to what it owns (see toBrokerPermissions), on
+   * a broker provisioned from the definitions (toRabbitDefinitions).
+   */
+  declare?: TopologyScope;
   /** Socket options for amqps:// (CA, client certificate); the broker's certificate and name are always verified. */
   tls?: ConnectionOptions | null;
 }
+
+export const TOPOLOGY_SCOPES = ['all', 'own'] as const;
+export type TopologyScope = (typeof TOPOLOGY_SCOPES)[number];
 
 export type ResolvedMessagingOptions = Required<MessagingOptions>;
 

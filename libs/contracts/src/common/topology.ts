@@ -33,5 +33,27 @@ export const BroadcastSubscriptions: Readonly<Record<string, readonly string[]>>
   notifications: REVOCATIONS,
 };
 
+/**
+ * Who publishes which events to the events exchange (through its outbox). The broker lets each service publish
+ * only these routing keys (topic permissions generated from this map): a service cannot forge another's events.
+ */
+export const EventPublishers: Readonly<Record<string, readonly string[]>> = {
+  auth: Object.values(AuthEvents),
+  orders: Object.values(OrdersEvents),
+  notifications: Object.values(NotificationsEvents),
+};
+
+/**
+ * Whose RPC each service calls. Every service calls auth (signing keys, revocation catch-up, libs/access-tokens);
+ * the gateway calls everyone; notifications asks users for an e-mail recipient.
+ */
+export const RpcCalls: Readonly<Record<string, readonly RpcService[]>> = {
+  gateway: RpcServices,
+  auth: [],
+  users: ['auth'],
+  orders: ['auth'],
+  notifications: ['auth', 'users'],
+};
+
 /** The service an RPC pattern is addressed to: its first segment (`orders.create` → `orders`). */
 export const rpcServiceOf = (pattern: string): string => pattern.slice(0, pattern.indexOf('.'));

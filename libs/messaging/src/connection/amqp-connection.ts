@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
 import { EventEmitter } from 'node:events';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging.options.js';
-import { assertTopology } from '../topology/assert-topology.js';
-import { declareTopology } from '../topology/topology-declarations.js';
+import { assertTopology, checkExchanges } from '../topology/assert-topology.js';
+import { declareTopology, ownedBy } from '../topology/topology-declarations.js';
 import { coalesceSocketWrites, socketOf } from './coalesce-socket-writes.js';
 
 /** Something that keeps channels on the connection and must get them back after every reconnect. */
@@ -130,10 +130,16 @@ export class AmqpConnection implements OnModuleInit, OnApplicationShutdown {
     });
     const channel = await model.createChannel();
     channel.on('error', () => undefined);
-    await assertTopology(channel, declareTopology(this.options.topology, {
+    const declarations = declareTopology(this.options.topology, {
       retryDelaysMs: this.options.retry.delaysMs,
       retryQueuesFor: this.options.serviceName,
-    }));
+    });
+    if (this.options.declare === 'all') {
+      await assertTopology(channel, declarations);
+    } else {
+      await checkExchanges(channel, declarations);
+      await assertTopology(channel, ownedBy(declarations, this.options.serviceName));
+    }
     await channel.close();
     // A Set iterates over members added while iterating, so late registrations are not missed.
     for (const participant of this.participants) await participant.attach(model);

@@ -13,3 +13,8 @@ export async function assertTopology(channel: Channel, declarations: TopologyDec
     await channel.bindQueue(binding.queue, binding.exchange, binding.routingKey);
   }
 }
+
+/** Passive checks (no permission needed): fails with 404 NOT_FOUND naming what the deployment has not provisioned. */
+export async function checkExchanges(channel: Channel, declarations: TopologyDeclarations): Promise<void> {
+  for (const exchange of declarations.exchanges) await channel.checkExchange(exchange.name);
+}

@@ -8,6 +8,8 @@ const topology: Topology = {
   rpcServices: ['orders'],
   durableSubscriptions: { users: ['auth.user.registered'], notifications: ['auth.user.registered', 'orders.order.created'] },
   broadcastSubscriptions: { gateway: ['auth.session.revoked'] },
+  eventPublishers: { auth: ['auth.user.registered', 'auth.session.revoked'], orders: ['orders.order.created'] },
+  rpcCalls: { gateway: ['orders'] },
 };
 
 describe('declareTopology', () => {

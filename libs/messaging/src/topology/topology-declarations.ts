@@ -65,3 +65,16 @@ export function declareTopology(topology: Topology, options: DeclareOptions): To
   }
   return { exchanges, queues, bindings };
 }
+
+/**
+ * The part of the declarations one service owns: its queues (RPC, events, DLQ, retries — all named `<service>.…`)
+ * and the bindings of its events queue. Exchanges are shared and belong to the deployment, so none.
+ */
+export function ownedBy(declarations: TopologyDeclarations, service: string): TopologyDeclarations {
+  const owns = (queue: string) => queue.startsWith(`${service}.`);
+  return {
+    exchanges: [],
+    queues: declarations.queues.filter((queue) => owns(queue.name)),
+    bindings: declarations.bindings.filter((binding) => owns(binding.queue)),
+  };
+}

@@ -8,3 +8,9 @@ export const retryQueueOf = (service: string, n: number): string => `${service}.
 
 /** Direct reply-to pseudo queue: replies come back on the requesting channel, no reply queue to declare. */
 export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+/**
+ * A replica's own exclusive, auto-delete queue for broadcasts: `<service>.broadcast.<random>`, client-named so the
+ * service's broker user can be allowed exactly its own (a server-named `amq.gen-…` queue says nothing of its owner).
+ */
+export const broadcastQueuePrefixOf = (service: string): string => `${service}.broadcast.`;

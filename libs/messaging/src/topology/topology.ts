@@ -1,5 +1,5 @@
 import {
-  BroadcastSubscriptions, DurableSubscriptions, EVENTS_EXCHANGE, RpcServices,
+  BroadcastSubscriptions, DurableSubscriptions, EVENTS_EXCHANGE, EventPublishers, RpcCalls, RpcServices,
 } from '@plinth/contracts';
 
 /**
@@ -15,6 +15,10 @@ export interface Topology {
   durableSubscriptions: Readonly<Record<string, readonly string[]>>;
   /** service → event types every replica receives on its own exclusive queue. */
   broadcastSubscriptions: Readonly<Record<string, readonly string[]>>;
+  /** service → event types it publishes to the events exchange (its broker user may publish nothing else there). */
+  eventPublishers: Readonly<Record<string, readonly string[]>>;
+  /** service → the RPC services it calls. */
+  rpcCalls: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The production topology, straight from @plinth/contracts. */
@@ -23,4 +27,18 @@ export const defaultTopology = (): Topology => ({
   rpcServices: RpcServices,
   durableSubscriptions: DurableSubscriptions,
   broadcastSubscriptions: BroadcastSubscriptions,
+  eventPublishers: EventPublishers,
+  rpcCalls: RpcCalls,
 });
+
+/** Every service the topology mentions, in a stable order: each gets its own broker user. */
+export function servicesOf(topology: Topology): string[] {
+  const services = new Set<string>([
+    ...topology.rpcServices,
+    ...Object.keys(topology.durableSubscriptions),
+    ...Object.keys(topology.broadcastSubscriptions),
+    ...Object.keys(topology.eventPublishers),
+    ...Object.keys(topology.rpcCalls),
+  ]);
+  return [...services].sort();
+}

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { RmqContext, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { ErrorCodes, type ErrorBody } from '@plinth/contracts';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import { randomUUID } from 'node:crypto';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AmqpConnection, type ConnectionParticipant } from '../connection/amqp-connection.js';
 import { publishConfirmed } from '../events/confirmed-publish.js';
@@ -12,7 +13,7 @@ import { attemptOf, decideOnFailure } from '../events/retry-policy.js';
 import type { ResolvedMessagingOptions } from '../messaging.options.js';
 import { toErrorBody } from '../rpc/rpc-error-body.js';
 import { encodeReply, type RpcReply } from '../rpc/rpc-reply.js';
-import { deadLetterQueueOf, eventsQueueOf, rpcQueueOf } from '../topology/topology-names.js';
+import { broadcastQueuePrefixOf, deadLetterQueueOf, eventsQueueOf, rpcQueueOf } from '../topology/topology-names.js';
 
 export const PLINTH_RMQ_TRANSPORT = Symbol('PLINTH_RMQ_TRANSPORT');
 
@@ -104,8 +105,8 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
     if (broadcastTypes.length > 0) {
       const channel = await this.connection.openChannel(model, 'plain');
       await channel.prefetch(prefetch);
-      // Server-named, exclusive, auto-delete: every replica sees every event while it lives.
-      const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+      // Exclusive, auto-delete, named after the service: every replica sees every event while it lives.
+      const { queue } = await channel.assertQueue(`${broadcastQueuePrefixOf(serviceName)}${randomUUID()}`, { exclusive: true, autoDelete: true, durable: false });
       for (const type of broadcastTypes) await channel.bindQueue(queue, topology.eventsExchange, type);
       await this.consume(channel, queue, (message) => this.handleBroadcastEvent(channel, message));
     }

@@ -25,6 +25,8 @@ export const testTopology: Topology = {
     mailer: [TestEvents.thingHappened],
   },
   broadcastSubscriptions: { edge: [TestEvents.thingHappened] },
+  eventPublishers: { calc: [TestEvents.thingHappened, TestEvents.auditOnly] },
+  rpcCalls: { edge: ['calc'] },
 };
 
 export class AddRequest {

@@ -29,3 +29,6 @@ export const importDefinitions = (file: string): Promise<void> => rabbitmqctl('i
 /** Broker-side close of every connection in ONE vhost (never global: the broker is shared). */
 export const closeBrokerConnections = (vhost: string): Promise<void> =>
   rabbitmqctl('close_all_connections', '-p', vhost, 'test');
+
+/** Users are broker-wide (not per vhost): tests name theirs uniquely and delete them. */
+export const deleteBrokerUser = (user: string): Promise<void> => rabbitmqctl('delete_user', user);
