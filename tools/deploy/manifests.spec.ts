@@ -391,6 +391,22 @@ describe('infrastructure', () => {
     expect(cluster.spec.rabbitmq.additionalConfig).not.toContain('load_definitions');
   });
 
+  it.each(environments)('%s: every service has its own broker user, its password from its own Secret, and declares only its own queues', (environment) => {
+    const definitions = JSON.parse(readFileSync(join(workspaceRoot, 'k8s/base/infra/rabbitmq/definitions.json'), 'utf8')) as { permissions: { user: string }[] };
+    const users = definitions.permissions.map((permission) => permission.user);
+    expect([...users].sort()).toEqual(services.map((service) => `plinth-${service}`).sort());
+    const objects = objectsOf(`k8s/overlays/${environment}/infra`);
+    const pod = podSpecOf(objects.find((object) => object.kind === 'Job' && object.metadata.name === 'plinth-rabbitmq-topology') as K8sObject);
+    const credentials = pod.volumes.find((volume: Container) => volume.name === 'credentials');
+    const files = credentials.projected.sources.map((source: Container) => [source.secret.name, source.secret.items.map((item: Container) => `${item.key}→${item.path}`)]);
+    expect(files.sort()).toEqual(users.map((user) => [user.replace(/^plinth-/, 'plinth-rabbitmq-'), [`password→${user}`]]).sort());
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'credentials', mountPath: '/credentials', readOnly: true });
+    expect(pod.containers[0].command.join(' ')).toContain('/api/users/$user');
+    for (const service of services) {
+      expect(theOne(objectsOf(`k8s/overlays/${environment}/${service}`), 'ConfigMap').data?.RABBITMQ_DECLARE_TOPOLOGY).toBe('own');
+    }
+  });
+
   it.each(environments)('%s: every database service has its database in the CloudNativePG cluster', (environment) => {
     const objects = objectsOf(`k8s/overlays/${environment}/infra`);
     const clusterName = objects.find((object) => object.kind === 'Cluster')?.metadata.name;

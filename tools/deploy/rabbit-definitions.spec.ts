@@ -15,4 +15,16 @@ describe('k8s/base/infra/rabbitmq/definitions.json', () => {
     for (const service of ['auth', 'users', 'orders', 'notifications']) expect(queues).toContain(`${service}.rpc`);
     for (const consumer of ['users', 'notifications']) expect(queues).toEqual(expect.arrayContaining([`${consumer}.events`, `${consumer}.events.dlq`, `${consumer}.events.retry.1`]));
   });
+
+  it('limits every service\'s broker user to its part of the topology, with no password in the file', () => {
+    const definitions = JSON.parse(readFileSync(definitionsFile, 'utf8')) as Required<messaging.RabbitDefinitions>;
+    const topology = messaging.defaultTopology();
+    expect(definitions).not.toHaveProperty('users');
+    for (const service of messaging.servicesOf(topology)) {
+      const { configure, write, read, events } = messaging.toBrokerPermissions(topology, service);
+      expect(definitions.permissions).toContainEqual({ user: `plinth-${service}`, vhost: '/', configure, write, read });
+      expect(definitions.topic_permissions).toContainEqual({ user: `plinth-${service}`, vhost: '/', ...events });
+    }
+    expect(definitions.permissions.every((permission) => permission.configure !== '.*' && permission.write !== '.*' && permission.read !== '.*')).toBe(true);
+  });
 });

@@ -108,6 +108,7 @@ export class ServiceRootModule {
         MessagingModule.forRoot({
           serviceName: name,
           url: config.RABBITMQ_URL,
+          declare: config.RABBITMQ_DECLARE_TOPOLOGY,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           prefetch: config.PREFETCH,
           retry: { maxAttempts: config.EVENT_MAX_ATTEMPTS, delaysMs: [...config.EVENT_RETRY_DELAYS_MS] },

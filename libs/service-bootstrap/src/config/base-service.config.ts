@@ -1,4 +1,5 @@
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { TOPOLOGY_SCOPES, type TopologyScope } from '@plinth/messaging';
 import { EnvBoolean, EnvNumber, EnvNumberList } from './env-transforms.js';
 import {
   EncryptedWhenTlsRequired, IsPemFile, isEncryptedUrl, OnlyWithEncrypted, PairedWith, PostgresSslMode, SetWhenTlsRequired, TlsFileWhenRequired, TlsFileWhenSet,
@@ -22,6 +23,14 @@ export class BaseServiceConfig {
   @Matches(/^amqps?:\/\/[^\s]+$/, { message: '$property must be an amqp:// or amqps:// URL' })
   @EncryptedWhenTlsRequired(isEncryptedUrl.amqp, 'an amqps:// URL')
   RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  /**
+   * `all`: declare the whole topology at start (local development with an all-powerful user). `own`: declare only this
+   * service's queues and check the exchange, for a broker user limited to its part (k8s: the topology Job provisions
+   * the rest from definitions.json).
+   */
+  @IsIn(TOPOLOGY_SCOPES, { message: `$property must be one of ${TOPOLOGY_SCOPES.join(', ')}` })
+  RABBITMQ_DECLARE_TOPOLOGY: TopologyScope = 'all';
 
   @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
