@@ -11,3 +11,4 @@ export * from './retention/prune-in-batches.js';
 export * from './retention/table-pruner.js';
 export * from './group-commit.js';
 export * from './prepared-statement.js';
+export * from './runtime-role.js';
