@@ -6,10 +6,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, LoggerModule, PinoLogger } from 'nestjs-pino';
 import { connectRmqTransport } from '@plinth/messaging';
 import { RevocationSyncTrigger } from './health/revocation-sync.trigger.js';
-import { runMigrations } from '@plinth/persistence';
+import { grantRuntimeRole, roleOf, runMigrations } from '@plinth/persistence';
 import { httpMetricsMiddleware, ServiceMetrics, traceResponseHeader } from '@plinth/telemetry';
 import { serverTlsOptions, TlsSetupError } from '@plinth/tls';
-import type { BaseServiceConfig } from './config/base-service.config.js';
+import type { BaseServiceConfig, DatabaseServiceConfig } from './config/base-service.config.js';
 import { ConfigValidationError, loadConfig } from './config/load-config.js';
 import { processEnvironment } from './config/process-environment.config.js';
 import { buildLoggerParams } from './logging/logger-params.js';
@@ -22,6 +22,7 @@ import { prepareConnectionTls } from './tls/start-up-tls.js';
 import { cacheValidationMetadata } from './validation/cached-validation-metadata.js';
 
 const COMMANDS = ['migrate'] as const;
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
  * The whole main.ts of every service: validate config (exit 1 naming bad variables, before any
@@ -75,7 +76,11 @@ async function start(options: BootstrapServiceOptions, config: BaseServiceConfig
     guardShutdownDuration(config.SHUTDOWN_TIMEOUT_MS, logger);
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     if (options.database) {
-      const applied = await runMigrations(app.get(MikroORM));
+      const applied = await runMigrations(app.get(MikroORM)).catch((error: unknown) => {
+        // A runtime role without DDL (k8s) finds pending migrations only when the migrate Job has not run.
+        if ((error as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+        throw new Error(`pending migrations need the database owner: run \`migrate\` with MIGRATION_DATABASE_URL first (${(error as Error).message})`);
+      });
       logger.log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema up to date', 'Migrations');
     }
     cacheValidationMetadata();
@@ -111,8 +116,15 @@ async function migrate(options: BootstrapServiceOptions, config: BaseServiceConf
   const logger = app.get(Logger);
   app.useLogger(logger);
   try {
-    const applied = await runMigrations(app.get(MikroORM));
+    const orm = app.get<MikroORM>(MikroORM);
+    const applied = await runMigrations(orm);
     logger.log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema up to date', 'Migrations');
+    const { DATABASE_URL, MIGRATION_DATABASE_URL } = config as DatabaseServiceConfig;
+    const runtimeRole = roleOf(DATABASE_URL);
+    if (MIGRATION_DATABASE_URL !== undefined && roleOf(MIGRATION_DATABASE_URL) !== runtimeRole) {
+      await grantRuntimeRole(orm, runtimeRole);
+      logger.log(`granted ${runtimeRole} DML on every table and sequence (no DDL)`, 'Migrations');
+    }
     await app.close();
     process.exit(0);
   } catch (error) {
@@ -125,7 +137,11 @@ class MigrateModule {
   static forRoot(options: BootstrapServiceOptions & Required<Pick<BootstrapServiceOptions, 'database'>>, config: BaseServiceConfig, tls: ConnectionTls): DynamicModule {
     return {
       module: MigrateModule,
-      imports: [LoggerModule.forRoot(buildLoggerParams(options.name, config)), persistenceModuleFor(options.name, config, options.database, tls.database)],
+      imports: [
+        LoggerModule.forRoot(buildLoggerParams(options.name, config)),
+        // DDL needs the owner; without MIGRATION_DATABASE_URL, DATABASE_URL's role is the owner (local development).
+        persistenceModuleFor(options.name, config, options.database, tls.database, (config as DatabaseServiceConfig).MIGRATION_DATABASE_URL),
+      ],
     };
   }
 }

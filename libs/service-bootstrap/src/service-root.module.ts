@@ -82,10 +82,12 @@ export function accessTokensModuleFor(
 }
 
 /** Persistence only: what `migrate` needs, without a broker connection. */
-export function persistenceModuleFor(name: ServiceName, config: BaseServiceConfig, database: ServiceDatabase, tls?: ConnectionOptions): DynamicModule {
+export function persistenceModuleFor(
+  name: ServiceName, config: BaseServiceConfig, database: ServiceDatabase, tls?: ConnectionOptions, clientUrl = (config as DatabaseServiceConfig).DATABASE_URL,
+): DynamicModule {
   return PersistenceModule.forRoot({
     serviceName: name,
-    clientUrl: (config as DatabaseServiceConfig).DATABASE_URL,
+    clientUrl,
     entities: [...database.entities, ...messagingEntities],
     migrations: [...database.migrations, ...messagingMigrations],
     tls,

@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildOrmOptions } from '@plinth/persistence';
 import {
-  ServiceProcess, createSigningKey, createTestDatabase, createTestVhost, freePort, serveAuthStandIn, workspaceRoot, type TestDatabase, type TestVhost,
+  ServiceProcess, createSigningKey, createTestDatabase, createTestVhost, freePort, serveAuthStandIn, uniqueTestName, workspaceRoot, type TestDatabase, type TestVhost,
 } from '@plinth/testing';
 
 // Each test spawns a Node process that loads Nest, MikroORM and OpenTelemetry: seconds when idle, much more on a loaded machine.
@@ -162,6 +162,57 @@ describe('`migrate` command', () => {
     expect(await exitOf(migrate)).toBe(0);
     expect(migrate.logs()).toContain('applied migrations: 20261124000000_fixture_item, Messaging20261124000000_outbox_inbox');
     expect(await tablesOf(database.url)).toContain('fixture_item');
+  });
+});
+
+describe('least privilege: `migrate` as the database owner, the service as a runtime role without DDL', () => {
+  const owner = uniqueTestName('bootstrap_owner');
+  const runtime = uniqueTestName('bootstrap_runtime');
+  let database: TestDatabase;
+  let vhost: TestVhost;
+  let closeAuth: (() => Promise<void>) | undefined;
+  const urlAs = (role: string) => {
+    const url = new URL(database.url);
+    url.username = role;
+    return url.toString();
+  };
+  const asPostgres = async (url: string, sql: string) => {
+    const orm = await MikroORM.init(buildOrmOptions({ serviceName: 'bootstrap-spec', clientUrl: url, entities: [], migrations: [] }));
+    try {
+      return await orm.em.getConnection().execute(sql);
+    } finally {
+      await orm.close();
+    }
+  };
+
+  beforeAll(async () => {
+    [database, vhost] = await Promise.all([createTestDatabase('bootstrap_privilege'), createTestVhost('bootstrap privilege')]);
+    await asPostgres(database.url, `create role "${owner}" login`);
+    await asPostgres(database.url, `create role "${runtime}" login`);
+    await asPostgres(database.url, `alter database "${database.name}" owner to "${owner}"`);
+    closeAuth = await serveAuthStandIn(vhost.url, await createSigningKey());
+  }, 90_000);
+
+  afterAll(async () => {
+    await closeAuth?.();
+    await Promise.all([database?.drop(), vhost?.drop()]);
+    for (const role of [runtime, owner]) await asPostgres(database.url.replace(/\/[^/]+$/, '/postgres'), `drop role if exists "${role}"`);
+  });
+
+  it('migrates with MIGRATION_DATABASE_URL and grants DATABASE_URL\'s role DML; the service then starts with that role alone', async () => {
+    const migrate = await fixtureService({ DATABASE_URL: urlAs(runtime), MIGRATION_DATABASE_URL: urlAs(owner), RABBITMQ_URL: 'amqp://127.0.0.1:1' }, ['migrate']);
+    migrate.start();
+    expect(await exitOf(migrate)).toBe(0);
+    expect(migrate.logs()).toContain(`granted ${runtime} DML on every table and sequence (no DDL)`);
+    await expect(asPostgres(database.url, "select tableowner from pg_tables where tablename = 'fixture_item'")).resolves.toEqual([{ tableowner: owner }]);
+
+    const service = await fixtureService({ DATABASE_URL: urlAs(runtime), RABBITMQ_URL: vhost.url });
+    service.start();
+    await service.waitUntilReady(60_000);
+    expect(service.logs()).toContain('database schema up to date');
+    await service.stop('SIGTERM');
+    await expect(asPostgres(urlAs(runtime), 'insert into fixture_item (id) values (1) returning id')).resolves.toEqual([{ id: 1 }]);
+    await expect(asPostgres(urlAs(runtime), 'drop table fixture_item')).rejects.toThrow(/must be owner of table fixture_item/);
   });
 });
 

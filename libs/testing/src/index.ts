@@ -5,6 +5,7 @@ export * from './describe-migrations.js';
 export * from './wait-until.js';
 export * from './drain-queue.js';
 export { freePort } from './free-port.js';
+export { uniqueTestName } from './unique-name.js';
 export { rawHttpExchange, type RawHttpResponse } from './raw-http.js';
 export { ServiceProcess } from './service-process.js';
 export { workspaceRoot } from './workspace-root.js';

@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { TOPOLOGY_SCOPES, type TopologyScope } from '@plinth/messaging';
 import { EnvBoolean, EnvNumber, EnvNumberList } from './env-transforms.js';
 import {
@@ -140,6 +140,17 @@ export class DatabaseServiceConfig extends BaseServiceConfig {
   @PostgresSslMode()
   @EncryptedWhenTlsRequired(isEncryptedUrl.postgres, 'a postgres:// URL with sslmode=verify-full')
   DATABASE_URL!: string;
+
+  /**
+   * The database owner's URL, used only by the `migrate` command (DDL); unset = DATABASE_URL. When its user is not
+   * DATABASE_URL's, `migrate` also grants that runtime role DML on every table and sequence, present and future
+   * (@plinth/persistence grantRuntimeRole), so the service itself can run without any DDL right.
+   */
+  @ValidateIf((_config, value) => value !== undefined)
+  @Matches(/^postgres(ql)?:\/\/[^\s/]+\/[^\s/?]+(\?\S*)?$/, { message: '$property must be a postgres:// URL' })
+  @PostgresSslMode()
+  @EncryptedWhenTlsRequired(isEncryptedUrl.postgres, 'a postgres:// URL with sslmode=verify-full')
+  MIGRATION_DATABASE_URL?: string;
 
   /** CA bundle trusted for the database server's certificate (with `sslmode=verify-full`); unset = the public roots. */
   @TlsFileWhenSet() @IsPemFile() @OnlyWithEncrypted('DATABASE_URL', isEncryptedUrl.postgres, 'a URL with sslmode=verify-full')
