@@ -22,7 +22,7 @@ type PodSpec = any;
 type Container = any;
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
-const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|^DATABASE_URL$|^RABBITMQ_URL$|^SMTP_URL$|^REDIS_URL$/;
+const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|^DATABASE_URL$|^MIGRATION_DATABASE_URL$|^RABBITMQ_URL$|^SMTP_URL$|^REDIS_URL$/;
 const urlWithCredentials = /:\/\/[^/\s:@]+:[^/\s@]+@/;
 
 let rendered = new Map<string, K8sObject[]>();
@@ -363,7 +363,11 @@ describe('migrations', () => {
       expect(migrate.args).toEqual(['migrate']);
       expect(migrate.image).toBe(server.image);
       expect(migrate.envFrom).toEqual(server.envFrom);
-      expect(migrate.env).toEqual(server.env);
+      // The same, plus the owner's URL from a Secret of its own: only the Job may run DDL.
+      const owner = { name: 'MIGRATION_DATABASE_URL', valueFrom: { secretKeyRef: { name: `${service}-migration-credentials`, key: 'MIGRATION_DATABASE_URL' } } };
+      expect(migrate.env).toEqual(expect.arrayContaining([...server.env, owner]));
+      expect(migrate.env).toHaveLength(server.env.length + 1);
+      expect(server.env.map((variable: Container) => variable.name)).not.toContain('MIGRATION_DATABASE_URL');
       expect(podSpecOf(job).restartPolicy).toBe('Never');
     },
   );
@@ -413,6 +417,10 @@ describe('infrastructure', () => {
     const databases = objects.filter((object) => object.kind === 'Database');
     expect(databases.map((database) => database.spec.name).sort()).toEqual(databaseServices.map((service) => `plinth_${service}`).sort());
     expect(databases.every((database) => database.spec.cluster.name === clusterName)).toBe(true);
+    // An owner (migrations) and a runtime role (the Deployment, no DDL) per database.
+    const roles = objects.find((object) => object.kind === 'Cluster')?.spec.managed.roles.map((role: Container) => [role.name, role.passwordSecret.name]);
+    expect(roles.sort()).toEqual(databaseServices.flatMap((service) => [[`plinth_${service}`, `plinth-postgres-${service}`], [`plinth_${service}_app`, `plinth-postgres-${service}-app`]]).sort());
+    expect(databases.map((database) => [database.spec.name, database.spec.owner]).sort()).toEqual(databaseServices.map((service) => [`plinth_${service}`, `plinth_${service}`]).sort());
   });
 
   it.each(environments)('%s: the gateway may run several replicas, so it shares its limits through the Redis of the infra overlay, over TLS with a password', (environment) => {
