@@ -78,6 +78,11 @@ export class ServiceProcess {
     });
   }
 
+  /** Resolves with the exit code once the process has ended on its own (a command such as `migrate`). */
+  exitCode(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** Polls GET /readyz until 200; fails early if the process dies, or at the deadline, with the log tail. */
   async waitUntilReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -4,6 +4,7 @@ import { ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { testInfrastructure } from './test-infrastructure.config.js';
 import { createTestVhost, type TestVhost } from './test-vhost.js';
+import { provisionNarrowIdentities, type NarrowIdentities } from './narrow-identities.js';
 
 /** Where a system gets its vhost and databases: the shared servers, or private nodes (TLS runs). */
 export interface SystemInfrastructure {
@@ -31,6 +32,11 @@ export interface StartSystemOptions {
   readyTimeoutMs?: number;
   /** Default: the shared PostgreSQL and RabbitMQ of this machine. */
   infrastructure?: SystemInfrastructure;
+  /**
+   * Run every service as in production: its own broker user limited to its part of the topology, and a database
+   * runtime role without DDL (migrated beforehand by `migrate` as the owner). Shared servers only. Default false.
+   */
+  narrowIdentities?: boolean;
 }
 
 export interface RunningSystem {
@@ -79,12 +85,14 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   const processes = new Map<ServiceName, ServiceProcess>();
   let vhost: TestVhost | undefined;
   let closeAuthStandIn: (() => Promise<void>) | undefined;
+  let identities: NarrowIdentities | undefined;
 
   const teardown = async () => {
     await Promise.all([...processes.values()].map((service) => service.stop()));
     await closeAuthStandIn?.();
     await Promise.allSettled([...databases.values()].map((database) => database.drop()));
     await vhost?.drop().catch(() => undefined);
+    await identities?.drop();
   };
 
   try {
@@ -102,6 +110,12 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     if (authStandInKey) closeAuthStandIn = await serveAuthStandIn(env.RABBITMQ_URL, authStandInKey);
     const inherited = testInfrastructure.inheritedEnv();
     for (const key of stripped) delete inherited[key];
+    if (options.narrowIdentities) {
+      identities = await provisionNarrowIdentities(vhost, databases, {
+        retryDelaysMs: (env['EVENT_RETRY_DELAYS_MS'] ?? '').split(',').map(Number),
+        env: { ...inherited, ...env },
+      });
+    }
 
     for (const name of names) {
       const port = await freePort();
@@ -113,6 +127,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
           ...env,
           PORT: String(port),
           ...(database ? { DATABASE_URL: database.url } : {}),
+          ...identities?.envOf(name),
           ...options.serviceEnv?.[name],
         }),
       );
