@@ -103,7 +103,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
         .map(async (name) => databases.set(name, await infrastructure.createDatabase(`sys_${name}`))),
     ]);
     vhost = createdVhost;
-    const env = { ...defaultEnv(), RABBITMQ_URL: vhost.url, ...options.env };
+    const env: Record<string, string> = { ...defaultEnv(), RABBITMQ_URL: vhost.url, ...options.env };
     // Every service catches up on revocations from auth before it is ready: without auth, a stand-in answers
     // (on the broker the services use, which a caller may have chosen through options.env).
     const authStandInKey = names.includes('auth') ? undefined : await createSigningKey();
