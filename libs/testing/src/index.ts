@@ -6,6 +6,7 @@ export * from './wait-until.js';
 export * from './drain-queue.js';
 export { freePort } from './free-port.js';
 export { uniqueTestName } from './unique-name.js';
+export { rabbitmqctl } from './rabbitmqctl.js';
 export { rawHttpExchange, type RawHttpResponse } from './raw-http.js';
 export { ServiceProcess } from './service-process.js';
 export { workspaceRoot } from './workspace-root.js';
@@ -20,3 +21,4 @@ export { PrometheusServer, type ActiveAlert, type PrometheusServerOptions, type 
 export { metricNamesIn, PROMETHEUS_OWN_SERIES } from './prometheus/promql-metric-names.js';
 export * from './prometheus/monitoring-queries.js';
 export * from './api-document/index.js';
+export * from './narrow-identities.js';

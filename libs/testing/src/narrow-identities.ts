@@ -95,3 +95,18 @@ async function asSuperuser(databaseUrl: string, statements: string[]): Promise<v
     await orm.close(true);
   }
 }
+
+/** The roles of the sessions open on a database now (besides this query's own), e.g. to see what a service runs as. */
+export async function rolesConnectedTo(databaseUrl: string): Promise<string[]> {
+  const orm = await MikroORM.init({
+    driver: PostgreSqlDriver, clientUrl: databaseUrl, entities: [], discovery: { warnWhenNoEntities: false }, ensureDatabase: false, pool: { min: 0, max: 1 },
+  });
+  try {
+    const rows = await orm.em.getConnection().execute<{ usename: string }[]>(
+      'select distinct usename from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() order by 1',
+    );
+    return rows.map((row) => row.usename);
+  } finally {
+    await orm.close(true);
+  }
+}
