@@ -51,6 +51,17 @@ describe('loadConfig', () => {
     expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('takes the least-privilege settings: the topology scope and the migration owner\'s URL, refusing bad values by name', () => {
+    const config = loadConfig(OrdersLikeConfig, { RABBITMQ_DECLARE_TOPOLOGY: 'own', MIGRATION_DATABASE_URL: 'postgres://owner@db:5432/plinth_orders' }, 'orders');
+    expect(config).toMatchObject({ RABBITMQ_DECLARE_TOPOLOGY: 'own', MIGRATION_DATABASE_URL: 'postgres://owner@db:5432/plinth_orders' });
+    const defaults = loadConfig(OrdersLikeConfig, {}, 'orders');
+    expect(defaults.RABBITMQ_DECLARE_TOPOLOGY).toBe('all');
+    expect(defaults.MIGRATION_DATABASE_URL).toBeUndefined();
+    expect(problemsOf({ RABBITMQ_DECLARE_TOPOLOGY: 'some', MIGRATION_DATABASE_URL: 'mysql://x/y' }).join('\n')).toMatch(
+      /RABBITMQ_DECLARE_TOPOLOGY must be one of all, own[\s\S]*MIGRATION_DATABASE_URL must be a postgres:\/\/ URL/,
+    );
+  });
+
   it('ignores variables the class does not declare', () => {
     const config = loadConfig(OrdersLikeConfig, { HOME: '/root', SOMETHING_ELSE: 'x' }, 'orders');
     expect(Object.keys(config)).not.toContain('HOME');
