@@ -57,9 +57,10 @@ describe('loadConfig', () => {
     const defaults = loadConfig(OrdersLikeConfig, {}, 'orders');
     expect(defaults.RABBITMQ_DECLARE_TOPOLOGY).toBe('all');
     expect(defaults.MIGRATION_DATABASE_URL).toBeUndefined();
-    expect(problemsOf({ RABBITMQ_DECLARE_TOPOLOGY: 'some', MIGRATION_DATABASE_URL: 'mysql://x/y' }).join('\n')).toMatch(
-      /RABBITMQ_DECLARE_TOPOLOGY must be one of all, own[\s\S]*MIGRATION_DATABASE_URL must be a postgres:\/\/ URL/,
-    );
+    expect(problemsOf({ RABBITMQ_DECLARE_TOPOLOGY: 'some', MIGRATION_DATABASE_URL: 'mysql://x/y' })).toEqual([
+      'Invalid configuration for orders: MIGRATION_DATABASE_URL must be a postgres:// URL (got "mysql://x/y")',
+      'Invalid configuration for orders: RABBITMQ_DECLARE_TOPOLOGY must be one of all, own (got "some")',
+    ]);
   });
 
   it('ignores variables the class does not declare', () => {
