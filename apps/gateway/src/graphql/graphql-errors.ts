@@ -6,11 +6,6 @@ import { exceptionToProblem } from '../http/exception-to-problem.js';
 
 const logger = new Logger('GraphqlErrors');
 
-// Apollo's and graphql-js' request-level refusals: the document or its variables are not acceptable, which is what
-// COMMON.VALIDATION_FAILED means on REST. Their messages name only the client's own document, so they stay.
-const VALIDATION_CODES: ReadonlySet<string> = new Set([
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE',
-]);
 // The APQ protocol: clients react to these exact codes by sending the full query, so they are passed on as Apollo names them.
 const PERSISTED_QUERY_CODES: ReadonlySet<string> = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
@@ -37,10 +32,15 @@ export const formatGraphqlError = (formatted: GraphQLFormattedError, error: unkn
   if (code !== undefined && (PERSISTED_QUERY_CODES.has(code) || code.startsWith('COMMON.'))) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
-  if (code !== undefined && VALIDATION_CODES.has(code)) {
+  // What graphql-js and Apollo refuse before running anything (syntax, validation, variable coercion, limits, an APQ
+  // hash that does not match): the client's document is not acceptable, which is what COMMON.VALIDATION_FAILED
+  // means on REST. Their messages name only the client's own document, so they stay. Anything caused by a thrown
+  // non-GraphQL error (the context, a plugin) is internal, as is an error during execution (a path: a null for a
+  // non-null field, a value its type cannot represent), which is the server's fault.
+  const beforeExecution = error.path === undefined;
+  if (beforeExecution && (error.originalError === undefined || error.originalError instanceof GraphQLError)) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCodes.VALIDATION_FAILED } };
   }
-  // A GraphQLError raised inside execution without a client-facing code (a serializer, the context): internal.
   return fromResolver(formatted, error.originalError ?? error);
 };
 

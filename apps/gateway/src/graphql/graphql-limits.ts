@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { DEFAULT_PAGE_LIMIT } from '@plinth/contracts';
-import type { ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { GatewayConfig } from '../config.js';
 import { operationRefused } from './graphql-errors.js';
@@ -18,10 +18,14 @@ const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity
   return 1 + childComplexity * first;
 };
 
+// graphql-armor throws its refusal unless told otherwise; reported instead, it is one validation error among others.
+// Its messages start with "Syntax Error: " although the syntax is fine.
+const reportRefusal = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))] };
+
 /** Depth and aliases: graphql-js validation rules, so a refused document never reaches a resolver. */
 export const graphqlValidationRules = (config: GatewayConfig): ValidationRule[] => [
-  maxDepthRule({ n: config.GRAPHQL_MAX_DEPTH, ignoreIntrospection: true, exposeLimits: true }) as unknown as ValidationRule,
-  maxAliasesRule({ n: config.GRAPHQL_MAX_ALIASES, exposeLimits: true }) as unknown as ValidationRule,
+  maxDepthRule({ n: config.GRAPHQL_MAX_DEPTH, ignoreIntrospection: true, exposeLimits: true, ...reportRefusal }) as unknown as ValidationRule,
+  maxAliasesRule({ n: config.GRAPHQL_MAX_ALIASES, exposeLimits: true, ...reportRefusal }) as unknown as ValidationRule,
 ];
 
 /** Cost: computed with the operation's variables, once the operation is known and before it executes. */

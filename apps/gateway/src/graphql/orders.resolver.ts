@@ -43,7 +43,7 @@ export class OrdersResolver {
     return this.list(actor, { limit: first, cursor: after, status, userId: actor.userId });
   }
 
-  @Query(() => OrderConnection, { description: 'Everyone\'s orders, or one user\'s (admin)' })
+  @Query(() => OrderConnection, { nullable: true, description: 'Everyone\'s orders, or one user\'s (admin; null with COMMON.FORBIDDEN for others)' })
   @Roles(RoleNames.ADMIN)
   orders(
     @CurrentActor() actor: Actor,

@@ -24,7 +24,7 @@ export class UsersResolver {
     return toUserProfile(await this.rpc.send<UserProfile>(UsersRpc.getProfile, { actor, userId: actor.userId }));
   }
 
-  @Query(() => UserConnection, { description: 'Users, newest first (admin)' })
+  @Query(() => UserConnection, { nullable: true, description: 'Users, newest first (admin; null with COMMON.FORBIDDEN for others)' })
   @Roles(RoleNames.ADMIN)
   async users(
     @CurrentActor() actor: Actor,
@@ -37,7 +37,7 @@ export class UsersResolver {
     return connectionOf(page, toUserProfile);
   }
 
-  @Query(() => UserModel, { nullable: true, description: 'One user (admin)' })
+  @Query(() => UserModel, { nullable: true, description: 'One user (admin; null with COMMON.FORBIDDEN for others)' })
   @Roles(RoleNames.ADMIN)
   async user(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }, uuidPipe('id')) userId: string): Promise<UserModel> {
     return toUserProfile(await this.rpc.send<UserProfile>(UsersRpc.getProfile, { actor, userId }));
