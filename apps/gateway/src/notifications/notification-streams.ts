@@ -112,7 +112,8 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
     if (listeners) for (const listener of listeners) listener.next(item);
   }
 
-  private openCountOf(userId: string): number {
+  /** SSE streams and listeners of this user on this replica. */
+  openCountOf(userId: string): number {
     return (this.byUser.get(userId)?.size ?? 0) + (this.listenersByUser.get(userId)?.size ?? 0);
   }
 
