@@ -23,7 +23,8 @@ let adminToken: string;
 const subscribers: Client[] = [];
 
 beforeAll(async () => {
-  system = await startE2eSystem();
+  // users at debug logs every RPC it completes, with the request id the gateway forwarded.
+  system = await startE2eSystem({ serviceEnv: { users: { LOG_LEVEL: 'debug' } } });
   api = new PlinthApi(system.gatewayUrl);
   graphql = new GraphqlClient(system.gatewayUrl);
   [customer, other] = [await api.register('graphql'), await api.register('graphql-other')];
