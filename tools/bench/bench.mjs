@@ -373,7 +373,7 @@ async function main() {
       if (results.tracing.spansReceived === 0) progress.note('  WARNING: tracing on, but the receiver got no spans: the "on" figures are not traced');
     }
 
-    if (wants('graphql')) results.graphql = await measureGraphql(system, http.plinthTokens, progress, acknowledge);
+    if (wants('graphql')) results.graphql = await measureGraphql(system, http.plinthTokens, progress, acknowledge, drainBacklog);
 
     if (acknowledged.size > 0) {
       progress.step('correctness', 'correctness: every 201 order has exactly one notification');
@@ -421,9 +421,10 @@ async function main() {
 /**
  * The same task both ways on one system, alternating REST and GraphQL each round: `myOrders(first: 20)` vs
  * `GET /v1/orders?limit=20`, and `placeOrder` vs `POST /v1/orders`. A GraphQL answer with `errors` is still HTTP 200,
- * so each GraphQL request is tried once first and must come back with data and no error.
+ * so each GraphQL request is tried once first and must come back with data and no error. As in the create measure,
+ * each create run waits for the notification backlog to drain, so it never runs during the other face's turn.
  */
-async function measureGraphql(system, tokens, progress, acknowledge) {
+async function measureGraphql(system, tokens, progress, acknowledge, drainBacklog) {
   const rest = scenarios('/v1');
   const graphql = graphqlScenarios();
   const pairs = { list: 'myOrders(first: 20) vs GET /v1/orders?limit=20', create: 'placeOrder vs POST /v1/orders' };
@@ -441,12 +442,17 @@ async function measureGraphql(system, tokens, progress, acknowledge) {
         const request = face === 'rest' ? rest[scenario] : graphql[scenario];
         // REST answers a created order with 201, GraphQL with 200.
         const success = face === 'rest' && scenario === 'create' ? 201 : 200;
+        const key = `graphql-${scenario}-${round}-${face}`;
+        const text = `graphql round ${round}/${options.rounds}: ${scenario} over ${face === 'rest' ? 'REST' : 'GraphQL'}`;
         const load = async (seconds) => {
           const result = await runLoad({ baseUrl: system.gatewayUrl, tokens, scenario: request, seconds, connections: options.connections });
-          if (scenario === 'create') acknowledge('plinth', countStatus(result, success));
+          if (scenario === 'create') {
+            acknowledge('plinth', countStatus(result, success));
+            await drainBacklog(system, key, text);
+          }
           return result;
         };
-        progress.step(`graphql-${scenario}-${round}-${face}`, `graphql round ${round}/${options.rounds}: ${scenario} over ${face === 'rest' ? 'REST' : 'GraphQL'}`);
+        progress.step(key, text);
         if (options.warmup > 0) await load(options.warmup);
         const summary = summarizeLoad(scenario, face, await load(options.duration));
         runs[face].push(summary);

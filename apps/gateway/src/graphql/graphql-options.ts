@@ -45,8 +45,9 @@ export const graphqlOptions = (config: GatewayConfig): ApolloDriverConfig => {
   let schema: GraphQLSchema | undefined;
   // The same limits as POST /graphql (depth, aliases) for what arrives over graphql-ws; none of it runs otherwise.
   const refusalsOverWebSocket = (query: string): GraphQLError[] => {
+    if (!schema) return [new GraphQLError('The schema is not built yet.', { extensions: { code: ErrorCodes.UNAVAILABLE } })];
     try {
-      const errors = validate(schema!, parse(query), [...specifiedRules, ...validationRules, onlySubscriptions]);
+      const errors = validate(schema, parse(query), [...specifiedRules, ...validationRules, onlySubscriptions]);
       return errors.map((error) => new GraphQLError(error.message, { extensions: { code: ErrorCodes.VALIDATION_FAILED } }));
     } catch (error) {
       return [new GraphQLError((error as Error).message, { extensions: { code: ErrorCodes.VALIDATION_FAILED } })];

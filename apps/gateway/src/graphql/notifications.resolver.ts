@@ -1,6 +1,7 @@
 import { Args, Context, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { ListNotificationsQuery, NotificationsRpc, type Actor, type NotificationView, type Page } from '@plinth/contracts';
 import { Authenticated } from '../access/access-policy.decorators.js';
+import { unauthenticated } from '../access/access-token.strategy.js';
 import { CurrentActor } from '../access/current-actor.decorator.js';
 import { ServiceClient } from '../http/service-client.js';
 import { uuidPipe } from '../http/uuid-param.decorator.js';
@@ -50,7 +51,8 @@ export class NotificationsResolver {
   @Authenticated()
   notificationCreated(@Context() context: GraphqlRequestContext): AsyncIterableIterator<NotificationView> {
     // JwtAuthGuard has run: the connection's token is verified and not revoked.
-    const caller = context.req.user!;
+    const caller = context.req.user;
+    if (!caller) throw unauthenticated('An access token is required (connectionParams.authorization: Bearer <token>).');
     return liveNotifications(this.streams, caller);
   }
 }

@@ -19,8 +19,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   // GraphQL root fields are limited like routes: the same counters, keyed by the same client address.
-  protected override getRequestResponse(context: ExecutionContext): { req: Record<string, any>; res: Record<string, any> } {
-    return { req: edgeRequestOf(context), res: edgeResponseOf(context) ?? {} };
+  protected override getRequestResponse(context: ExecutionContext): { req: Record<string, unknown>; res: Record<string, unknown> } {
+    return { req: edgeRequestOf<Record<string, unknown>>(context), res: (edgeResponseOf(context) ?? {}) as unknown as Record<string, unknown> };
   }
 
   protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {
