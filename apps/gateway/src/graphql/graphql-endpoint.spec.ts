@@ -100,6 +100,14 @@ describe('errors carry the problem+json codes, never internals', () => {
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|orders-db|stack|at /);
   });
 
+  it('treats an answer that breaks the schema (a null for a non-null field) as the server\'s fault: COMMON.INTERNAL', async () => {
+    t.rpc.reply(OrdersRpc.get, { ...orderOf(customer.id), total: null });
+    const { body } = await gql('query($id: ID!) { order(id: $id) { id total } }', { id: randomUUID() });
+    expect(body.data).toEqual({ order: null });
+    expect(body.errors?.[0]).toMatchObject({ message: 'An unexpected error occurred. Quote the requestId when reporting it.', extensions: { code: ErrorCodes.INTERNAL } });
+    expect(JSON.stringify(body)).not.toContain('non-nullable');
+  });
+
   it('maps a timeout to COMMON.TIMEOUT with the fixed sentence', async () => {
     t.rpc.reply(OrdersRpc.get, () => {
       throw new ApplicationError(ErrorCodes.TIMEOUT, 'No reply to orders.get within 5000 ms');
