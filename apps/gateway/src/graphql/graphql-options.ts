@@ -1,4 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+// @nestjs/apollo loads Apollo's Express integration with a dynamic import of a package it does not declare; importing
+// it here puts it in the Nx project graph, so the gateway image (tools/deploy/image-contents.mjs) installs it.
+import '@as-integrations/express5';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { ErrorCodes } from '@plinth/contracts';
