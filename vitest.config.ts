@@ -16,9 +16,14 @@ const swcPlugin = swc.vite({
 // Tests import libraries from source through the "@plinth/source" export condition.
 const conditions = ['@plinth/source', ...defaultServerConditions];
 
+// graphql ships CommonJS (`main`) and ESM (`module`) copies without an exports map: Node (and so @nestjs/graphql,
+// Apollo) loads the CommonJS one, Vite would pick the ESM one for our sources, and graphql refuses to mix the two
+// ("another module or realm"). Tests use the copy production uses.
+const graphqlAsNodeLoadsIt = { find: /^graphql$/, replacement: 'graphql/index.js' };
+
 export default defineConfig({
   plugins: [swcPlugin],
-  resolve: { conditions },
+  resolve: { conditions, alias: [graphqlAsNodeLoadsIt] },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['{apps,libs}/*/{src,test}/**/*.spec.ts', 'tools/**/*.spec.ts'],

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { USAGE, parseBenchArgs } from './lib/bench-args.mjs';
 import { gitState, staleBuilds } from './lib/build-info.mjs';
-import { benchSystemEnv, countStatus, registerUsers, runLoad, scenarios, summarizeLoad } from './lib/http-load.mjs';
+import { benchSystemEnv, countStatus, graphqlScenarios, registerUsers, runLoad, scenarios, summarizeLoad } from './lib/http-load.mjs';
 import { measureNotificationLatency, openStream } from './lib/notification-latency.mjs';
 import { keepAliveClient, runOpenLoop } from './lib/open-loop.mjs';
 import { startPrivateBroker } from './lib/private-broker.mjs';
@@ -88,7 +88,10 @@ function planOf() {
     plan.push({ key: 'tracing-system', seconds: 60 });
     for (let round = 1; round <= options.rounds; round++) plan.push({ key: `tracing-${round}`, seconds: 2 * http + 6 });
   }
-  if (wants('create') || wants('openloop') || wants('tracing')) plan.push({ key: 'correctness', seconds: 15 });
+  if (wants('graphql')) {
+    for (const scenario of ['list', 'create']) for (let round = 1; round <= options.rounds; round++) for (const face of ['rest', 'graphql']) plan.push({ key: `graphql-${scenario}-${round}-${face}`, seconds: http });
+  }
+  if (wants('create') || wants('openloop') || wants('tracing') || wants('graphql')) plan.push({ key: 'correctness', seconds: 15 });
   plan.push({ key: 'stop', seconds: 10 });
   return plan;
 }
@@ -370,6 +373,8 @@ async function main() {
       if (results.tracing.spansReceived === 0) progress.note('  WARNING: tracing on, but the receiver got no spans: the "on" figures are not traced');
     }
 
+    if (wants('graphql')) results.graphql = await measureGraphql(system, http.plinthTokens, progress, acknowledge, drainBacklog);
+
     if (acknowledged.size > 0) {
       progress.step('correctness', 'correctness: every 201 order has exactly one notification');
       results.correctness = [];
@@ -404,7 +409,68 @@ async function main() {
   console.log(`\nratios: median of the per-round ratios (rounds alternate the order of Plinth and yardstick)`);
   const judged = results.rows.filter((row) => row.met === 'yes' || row.met === 'NO');
   console.log(`targets met: ${judged.filter((row) => row.met === 'yes').length} of ${judged.length}`);
+  if (results.graphql) {
+    console.log('\nGraphQL vs REST on the same gateway (req/s, median of the per-round ratios; target >= 0.8x):');
+    for (const [name, pair] of Object.entries(results.graphql)) {
+      console.log(`  ${pair.label}: ${pair.graphqlRps} vs ${pair.restRps} req/s -> ${pair.ratio.toFixed(2)}x (p99 ${pair.graphqlP99} vs ${pair.restP99} ms) ${pair.ratio >= 0.8 ? 'met' : 'NOT MET'} [${name}]`);
+    }
+  }
   console.log(`raw results: ${file}`);
+}
+
+/**
+ * The same task both ways on one system, alternating REST and GraphQL each round: `myOrders(first: 20)` vs
+ * `GET /v1/orders?limit=20`, and `placeOrder` vs `POST /v1/orders`. A GraphQL answer with `errors` is still HTTP 200,
+ * so each GraphQL request is tried once first and must come back with data and no error. As in the create measure,
+ * each create run waits for the notification backlog to drain, so it never runs during the other face's turn.
+ */
+async function measureGraphql(system, tokens, progress, acknowledge, drainBacklog) {
+  const rest = scenarios('/v1');
+  const graphql = graphqlScenarios();
+  const pairs = { list: 'myOrders(first: 20) vs GET /v1/orders?limit=20', create: 'placeOrder vs POST /v1/orders' };
+  for (const scenario of Object.keys(pairs)) {
+    const res = await fetch(`${system.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` }, body: graphql[scenario].body });
+    const answer = await res.json();
+    if (res.status !== 200 || answer.errors || !answer.data) throw new Error(`graphql ${scenario}: HTTP ${res.status} ${JSON.stringify(answer)}`);
+    if (scenario === 'create') acknowledge('plinth', 1);
+  }
+  const results = {};
+  for (const [scenario, label] of Object.entries(pairs)) {
+    const runs = { rest: [], graphql: [] };
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const face of orderForRound(['rest', 'graphql'], round)) {
+        const request = face === 'rest' ? rest[scenario] : graphql[scenario];
+        // REST answers a created order with 201, GraphQL with 200.
+        const success = face === 'rest' && scenario === 'create' ? 201 : 200;
+        const key = `graphql-${scenario}-${round}-${face}`;
+        const text = `graphql round ${round}/${options.rounds}: ${scenario} over ${face === 'rest' ? 'REST' : 'GraphQL'}`;
+        const load = async (seconds) => {
+          const result = await runLoad({ baseUrl: system.gatewayUrl, tokens, scenario: request, seconds, connections: options.connections });
+          if (scenario === 'create') {
+            acknowledge('plinth', countStatus(result, success));
+            await drainBacklog(system, key, text);
+          }
+          return result;
+        };
+        progress.step(key, text);
+        if (options.warmup > 0) await load(options.warmup);
+        const summary = summarizeLoad(scenario, face, await load(options.duration));
+        runs[face].push(summary);
+        progress.note(`  ${scenario} over ${face}: ${summary.rps} req/s, p99 ${summary.p99_ms} ms, non-2xx ${summary.non2xx}, errors ${summary.errors}`);
+      }
+    }
+    const ratios = runs.graphql.map((run, index) => run.rps / Math.max(1, runs.rest[index].rps));
+    results[scenario] = {
+      label,
+      runs,
+      ratio: median(ratios),
+      graphqlRps: median(runs.graphql.map((run) => run.rps)),
+      restRps: median(runs.rest.map((run) => run.rps)),
+      graphqlP99: median(runs.graphql.map((run) => run.p99_ms)),
+      restP99: median(runs.rest.map((run) => run.p99_ms)),
+    };
+  }
+  return results;
 }
 
 /** Plinth's RPC (rpc-plinth.mjs) and raw amqplib (rpc-baseline.mjs), alternating, each run a fresh process on one throwaway vhost. */

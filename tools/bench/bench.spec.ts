@@ -29,7 +29,7 @@ const run = (rps: number, p99: number, extra: Record<string, number> = {}) => ({
 describe('bench arguments', () => {
   it('runs every measure for 3 rounds of 10 s at 64 connections by default', () => {
     expect(parseBenchArgs([])).toMatchObject({
-      only: ['create', 'openloop', 'list', 'rpc', 'tracing', 'footprint'], duration: 10, warmup: 2, rounds: 3, connections: 64, users: 50, rpcRequests: 40_000, rpcSequentialRequests: 5_000, quick: false,
+      only: ['create', 'openloop', 'list', 'rpc', 'tracing', 'footprint', 'graphql'], duration: 10, warmup: 2, rounds: 3, connections: 64, users: 50, rpcRequests: 40_000, rpcSequentialRequests: 5_000, quick: false,
       rate: undefined, streams: 10, sharedBroker: false,
     });
   });

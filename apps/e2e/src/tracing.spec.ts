@@ -8,6 +8,7 @@ import { OrdersEvents, OrdersRpc, type OrderView, type TokenPair } from '@plinth
 import { OtlpReceiver, SpanKind, type ReceivedSpan, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
+import { parseExposition, sample } from './support/prometheus-exposition.js';
 import { expectStatus, PlinthApi, sampleOrder, STRONG_PASSWORD, uniqueEmail } from './support/plinth-api.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -38,26 +39,6 @@ const logLinesOf = (logs: string): Record<string, unknown>[] =>
       return [];
     }
   });
-
-/** `name{labels}` → value, from a Prometheus text exposition. */
-const parseExposition = (text: string): Map<string, number> =>
-  new Map(
-    text
-      .split('\n')
-      .filter((line) => line !== '' && !line.startsWith('#'))
-      .map((line) => {
-        const at = line.lastIndexOf(' ');
-        return [line.slice(0, at), Number(line.slice(at + 1))] as const;
-      }),
-  );
-/** The value of the one series of `name` whose labels include all of `labels` (0 when absent). */
-const sample = (metrics: Map<string, number>, name: string, labels: Record<string, string> = {}): number | undefined => {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const [series, value] of metrics) {
-    if ((series === name || series.startsWith(`${name}{`)) && wanted.every((label) => series.includes(label))) return value;
-  }
-  return undefined;
-};
 
 describe('distributed tracing', () => {
   let receiver: OtlpReceiver;

@@ -117,4 +117,16 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Open notification streams per user on one replica (429 beyond). */
   @EnvNumber() @IsInt() @Min(1) @Max(100)
   SSE_MAX_STREAMS_PER_USER = 5;
+
+  /** Deepest selection nesting a GraphQL operation may have (`{ myOrders { edges { node { user { id } } } } }` is 5). */
+  @EnvNumber() @IsInt() @Min(2) @Max(50)
+  GRAPHQL_MAX_DEPTH = 8;
+
+  /** Aliased fields per GraphQL operation: aliases repeat a costly field under new names. */
+  @EnvNumber() @IsInt() @Min(0) @Max(1_000)
+  GRAPHQL_MAX_ALIASES = 15;
+
+  /** Estimated cost per GraphQL operation: 1 per field, times `first` on a connection (the gateway README, GraphQL). */
+  @EnvNumber() @IsInt() @Min(1) @Max(1_000_000)
+  GRAPHQL_MAX_COST = 2_000;
 }

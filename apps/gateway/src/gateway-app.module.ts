@@ -7,6 +7,7 @@ import { RolesGuard } from './access/roles.guard.js';
 import { AuthController } from './auth/auth.controller.js';
 import { UserAccessController } from './auth/user-access.controller.js';
 import { GatewayConfig } from './config.js';
+import { GatewayGraphqlModule } from './graphql/gateway-graphql.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { CallerRateLimitGuard, RateLimitGuard } from './rate-limits/rate-limit.guard.js';
 import { RateLimitsModule, RATE_LIMIT_STORAGE } from './rate-limits/rate-limits.module.js';
@@ -28,6 +29,7 @@ import { UsersController } from './users/users.controller.js';
     RateLimitsModule,
     AccessModule,
     NotificationStreamModule,
+    GatewayGraphqlModule,
   ],
   controllers: [AuthController, UsersController, UserAccessController, OrdersController, NotificationsController, UserPreferencesController],
   providers: [

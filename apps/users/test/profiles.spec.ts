@@ -309,3 +309,31 @@ describe('preferences', () => {
     expect((await rejection(recipient(randomUUID()))).code).toBe(ErrorCodes.USERS_NOT_FOUND);
   });
 });
+
+describe('users.profiles.get-many', () => {
+  const getMany = (actor: Actor, userIds: string[]) => send<UserProfile[]>(UsersRpc.getProfiles, { actor, userIds });
+
+  it('gives an admin every existing profile asked for, once each, and leaves out unknown ids', async () => {
+    const [first, second] = [newUser('many'), newUser('many')];
+    await ensure(first);
+    await ensure(second);
+    const profiles = await getMany(admin, [first.userId, second.userId, first.userId, randomUUID()]);
+    expect(profiles.map((profile) => profile.id).sort()).toEqual([first.userId, second.userId].sort());
+  });
+
+  it('gives a non-admin only its own profile, whatever else it asks for', async () => {
+    const [caller, other] = [newUser('self'), newUser('other')];
+    await ensure(caller);
+    await ensure(other);
+    const profiles = await getMany(userActor(caller.userId), [other.userId, caller.userId]);
+    expect(profiles).toEqual([expect.objectContaining({ id: caller.userId, email: caller.email })]);
+    expect(await getMany(userActor(caller.userId), [other.userId])).toEqual([]);
+  });
+
+  it('refuses an empty list, a non-UUID and more than 100 ids with COMMON.VALIDATION_FAILED', async () => {
+    for (const userIds of [[], ['not-a-uuid'], Array.from({ length: 101 }, () => randomUUID())]) {
+      const error = await rejection(getMany(admin, userIds));
+      expect(error.code).toBe(ErrorCodes.VALIDATION_FAILED);
+    }
+  });
+});

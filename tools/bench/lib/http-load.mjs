@@ -18,6 +18,19 @@ export const scenarios = (prefix) => ({
   profile: { method: 'GET', path: `${prefix}/users/me` },
 });
 
+// The same fields as the REST answers (OrderView, the page's cursor), so both faces serialize the same data.
+const ORDER_FIELDS = 'id userId status currency items { sku quantity unitPrice } total version createdAt updatedAt';
+
+/** The GraphQL face of `list` and `create`, both POST /graphql on the gateway (plain queries, no APQ). */
+export const graphqlScenarios = () => ({
+  list: { method: 'POST', path: '/graphql', body: JSON.stringify({ query: `{ myOrders(first: 20) { edges { node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }` }) },
+  create: {
+    method: 'POST',
+    path: '/graphql',
+    body: JSON.stringify({ query: `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { replayed order { ${ORDER_FIELDS} } } }`, variables: { input: JSON.parse(orderBody) } }),
+  },
+});
+
 /**
  * The bench is ONE client address hammering on purpose: the gateway's per-address limits (600/min,
  * 60/min on credential routes) would turn it into a 429 benchmark. Logs at warn keep I/O out of it.

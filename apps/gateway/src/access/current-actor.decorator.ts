@@ -1,9 +1,10 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Actor } from '@plinth/contracts';
+import { edgeRequestOf } from '../http/edge-request.js';
 import { actorOf, type AuthenticatedCaller } from './authenticated-caller.js';
 
 /** The verified caller as the `actor` of RPC requests. Only on routes that are not @Public(). */
 export const CurrentActor = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Actor =>
-    actorOf(context.switchToHttp().getRequest<{ user: AuthenticatedCaller }>().user),
+    actorOf(edgeRequestOf<{ user: AuthenticatedCaller }>(context).user),
 );

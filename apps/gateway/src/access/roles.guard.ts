@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
+import { edgeRequestOf, isEdgeRequest } from '../http/edge-request.js';
 import { accessPolicyOf } from './access-policy.js';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
 
@@ -10,10 +11,10 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http') return true;
+    if (!isEdgeRequest(context)) return true;
     const policy = accessPolicyOf(this.reflector, context);
     if (policy.kind !== 'roles') return true;
-    const caller = context.switchToHttp().getRequest<{ user?: AuthenticatedCaller }>().user;
+    const caller = edgeRequestOf<{ user?: AuthenticatedCaller }>(context).user;
     if (caller?.roles.some((role) => policy.roles.includes(role))) return true;
     throw new ApplicationError(ErrorCodes.FORBIDDEN, 'This operation requires one of the roles: ' + policy.roles.join(', ') + '.');
   }

@@ -72,6 +72,7 @@ export const configureHttp = (app: NestExpressApplication): void => {
     maxAge: 600,
   });
   app.use('/v1', noStore);
+  app.use('/graphql', noStore);
   app.use(jsonBodyOnlyMiddleware);
   // Strict JSON: nesting is bounded before the text is parsed, prototype keys are refused right after.
   // Nest's option type leaves out `verify` (it uses it for rawBody, which is off); body-parser honours it.

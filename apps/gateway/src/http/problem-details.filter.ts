@@ -1,5 +1,6 @@
 import { Catch, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { BaseRpcExceptionFilter } from '@nestjs/microservices';
+import type { GqlContextType } from '@nestjs/graphql';
 import type { Observable } from 'rxjs';
 import type { Request, Response } from 'express';
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
@@ -23,6 +24,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void | Observable<unknown> {
     // Broadcast event handlers run in this app too; their failures keep Nest's default path to the transport.
+    // GraphQL errors are shaped once for the whole response (graphql-errors.ts), with the same codes.
+    if (host.getType<GqlContextType>() === 'graphql') throw exception;
     if (host.getType() !== 'http') return this.rpcFilter.catch(exception, host);
 
     const request = host.switchToHttp().getRequest<Request>();

@@ -3,9 +3,10 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
 import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
+import { edgeRequestOf, isEdgeRequest } from './edge-request.js';
 import { requestIdOf } from './request-id.middleware.js';
 
-interface RequestContext {
+export interface RequestContext {
   requestId: string;
   /** The caller's verified access token; absent on public routes. */
   accessToken?: string;
@@ -24,8 +25,8 @@ export const currentRequestContext = (): RequestContext | undefined => storage.g
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedCaller }>();
+    if (!isEdgeRequest(context)) return next.handle();
+    const request = edgeRequestOf<Request & { user?: AuthenticatedCaller }>(context);
     const requestContext: RequestContext = { requestId: requestIdOf(request), accessToken: request.user?.accessToken };
     return new Observable((subscriber) => storage.run(requestContext, () => next.handle().subscribe(subscriber)));
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ACCESS_TOKEN_HEADER } from '@plinth/contracts';
 import { RpcClient } from '@plinth/messaging';
 import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
-import { currentRequestContext } from './request-context.js';
+import { currentRequestContext, type RequestContext } from './request-context.js';
 import { REQUEST_ID_HEADER } from './request-id.middleware.js';
 
 /**
@@ -15,11 +15,15 @@ import { REQUEST_ID_HEADER } from './request-id.middleware.js';
 export class ServiceClient {
   constructor(private readonly rpc: RpcClient) {}
 
-  /** `caller`: for work outside the request's async context (a notification stream catching up later). */
-  send<TResult>(pattern: string, payload: object, caller?: Pick<AuthenticatedCaller, 'accessToken'>): Promise<TResult> {
+  /**
+   * `caller`: for work outside the request's async context (a notification stream catching up later, a GraphQL
+   * DataLoader batch, which runs after the resolvers that asked for it), optionally with the request id to forward.
+   */
+  send<TResult>(pattern: string, payload: object, caller?: Pick<AuthenticatedCaller, 'accessToken'> & Partial<Pick<RequestContext, 'requestId'>>): Promise<TResult> {
     const context = currentRequestContext();
     const headers: Record<string, string> = {};
-    if (context?.requestId !== undefined) headers[REQUEST_ID_HEADER] = context.requestId;
+    const requestId = caller?.requestId ?? context?.requestId;
+    if (requestId !== undefined) headers[REQUEST_ID_HEADER] = requestId;
     const accessToken = caller?.accessToken ?? context?.accessToken;
     if (accessToken !== undefined) headers[ACCESS_TOKEN_HEADER] = accessToken;
     return this.rpc.send<TResult>(pattern, payload, { headers });

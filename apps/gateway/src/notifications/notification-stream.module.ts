@@ -10,5 +10,6 @@ import { NotificationStreams } from './notification-streams.js';
   imports: [AccessModule],
   controllers: [NotificationStreamController, NotificationCreatedHandlers],
   providers: [NotificationStreams, ServiceClient],
+  exports: [NotificationStreams],
 })
 export class NotificationStreamModule {}

@@ -16,6 +16,14 @@ import { NotificationStream, REPLAY_PAGE_SIZE } from './notification-stream.js';
 // Live events held per stream while it reads the store; a healthy catch-up needs a handful.
 const MAX_PENDING_EVENTS = 1_000;
 
+/** A live listener other than an SSE stream (a GraphQL subscription): the same events, the same session end. */
+export interface NotificationListener {
+  readonly userId: string;
+  readonly sessionId: string;
+  next(notification: SequencedNotification): void;
+  end(): void;
+}
+
 /**
  * This replica's open notification streams, by user and by session. Each replica receives every
  * `notification.created` on its own broadcast queue and forwards it only to its own connections of
@@ -26,6 +34,7 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(NotificationStreams.name);
   private readonly byUser = new Map<string, Set<NotificationStream>>();
   private readonly bySession = new Map<string, Set<NotificationStream>>();
+  private readonly listenersByUser = new Map<string, Set<NotificationListener>>();
   private stopListening?: () => void;
 
   constructor(
@@ -41,6 +50,22 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.stopListening?.();
     for (const streams of this.byUser.values()) for (const stream of streams) stream.end('shutdown');
+    for (const listeners of [...this.listenersByUser.values()]) for (const listener of [...listeners]) listener.end();
+    this.listenersByUser.clear();
+  }
+
+  /**
+   * Adds a listener fed by the same broadcast as the streams, counted in the same SSE_MAX_STREAMS_PER_USER budget
+   * (429 beyond); the returned function removes it. A revoked session or a shutdown ends it.
+   */
+  listen(listener: NotificationListener): () => void {
+    if (this.openCountOf(listener.userId) >= this.config.SSE_MAX_STREAMS_PER_USER) {
+      throw new ApplicationError(ErrorCodes.RATE_LIMITED, `At most ${this.config.SSE_MAX_STREAMS_PER_USER} open notification streams per user.`);
+    }
+    const listeners = this.listenersByUser.get(listener.userId) ?? new Set<NotificationListener>();
+    listeners.add(listener);
+    this.listenersByUser.set(listener.userId, listeners);
+    return () => this.removeListener(listener);
   }
 
   get openCount(): number {
@@ -51,7 +76,7 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
 
   /** Serves one SSE request until the client leaves, the session is revoked or the client is too slow. */
   async open(caller: AuthenticatedCaller, response: Response, afterSequence: number | undefined): Promise<void> {
-    if ((this.byUser.get(caller.userId)?.size ?? 0) >= this.config.SSE_MAX_STREAMS_PER_USER) {
+    if (this.openCountOf(caller.userId) >= this.config.SSE_MAX_STREAMS_PER_USER) {
       throw new ApplicationError(ErrorCodes.RATE_LIMITED, `At most ${this.config.SSE_MAX_STREAMS_PER_USER} open notification streams per user.`);
     }
     const stream = new NotificationStream(caller.userId, caller.sessionId, response, {
@@ -83,9 +108,30 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
   deliver(userId: string, item: SequencedNotification): void {
     const streams = this.byUser.get(userId);
     if (streams) for (const stream of streams) stream.offer(item);
+    const listeners = this.listenersByUser.get(userId);
+    if (listeners) for (const listener of listeners) listener.next(item);
+  }
+
+  /** SSE streams and listeners of this user on this replica. */
+  openCountOf(userId: string): number {
+    return (this.byUser.get(userId)?.size ?? 0) + (this.listenersByUser.get(userId)?.size ?? 0);
+  }
+
+  private removeListener(listener: NotificationListener): void {
+    const listeners = this.listenersByUser.get(listener.userId);
+    if (!listeners) return;
+    listeners.delete(listener);
+    if (listeners.size === 0) this.listenersByUser.delete(listener.userId);
   }
 
   private endSession(sessionId: string): void {
+    for (const listeners of [...this.listenersByUser.values()]) {
+      for (const listener of [...listeners]) {
+        if (listener.sessionId !== sessionId) continue;
+        this.removeListener(listener);
+        listener.end();
+      }
+    }
     const streams = this.bySession.get(sessionId);
     if (!streams) return;
     for (const stream of [...streams]) {

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
+import { edgeRequestOf, edgeResponseOf } from '../http/edge-request.js';
 import { CALLER_WRITES_LIMIT } from './rate-limits.js';
 
 const SUFFIXED_RETRY_AFTER = /^Retry-After-/;
@@ -15,6 +16,11 @@ const X_RATE_LIMIT = /^X-RateLimit-(Limit|Remaining|Reset)$/;
 export class RateLimitGuard extends ThrottlerGuard {
   protected appliesTo(limitName: string): boolean {
     return limitName !== CALLER_WRITES_LIMIT;
+  }
+
+  // GraphQL root fields are limited like routes: the same counters, keyed by the same client address.
+  protected override getRequestResponse(context: ExecutionContext): { req: Record<string, unknown>; res: Record<string, unknown> } {
+    return { req: edgeRequestOf<Record<string, unknown>>(context), res: (edgeResponseOf(context) ?? {}) as unknown as Record<string, unknown> };
   }
 
   protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {

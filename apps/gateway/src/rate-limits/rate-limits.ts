@@ -3,6 +3,7 @@ import type { ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { isOperationalPath } from '../access/access-policy.js';
+import { edgeRequestOf, isEdgeRequest, isMutation, isSubscription } from '../http/edge-request.js';
 import type { AuthenticatedCaller } from '../access/authenticated-caller.js';
 import type { GatewayConfig } from '../config.js';
 import { MemoryThrottlerStorage } from './memory-throttler.storage.js';
@@ -35,10 +36,13 @@ const attemptedAccount = (request: Record<string, unknown>): Promise<string> =>
   Promise.resolve(accountKeyOf(((request as unknown as Request).body as { email?: unknown } | undefined)?.email));
 
 const callerOf = (context: ExecutionContext): AuthenticatedCaller | undefined =>
-  context.switchToHttp().getRequest<Request & { user?: AuthenticatedCaller }>().user;
+  edgeRequestOf<Request & { user?: AuthenticatedCaller }>(context).user;
 
-const isCallerWrite = (context: ExecutionContext): boolean =>
-  !READ_METHODS.has(context.switchToHttp().getRequest<Request>().method) && callerOf(context) !== undefined;
+// A GraphQL query is POSTed too: there a write is a mutation.
+const isWrite = (context: ExecutionContext): boolean =>
+  context.getType() === 'http' ? !READ_METHODS.has(edgeRequestOf<Request>(context).method) : isMutation(context);
+
+const isCallerWrite = (context: ExecutionContext): boolean => isWrite(context) && callerOf(context) !== undefined;
 
 /** Counters shared by every replica in Redis when REDIS_URL is set; this replica's memory otherwise. */
 export const rateLimitStorage = (config: GatewayConfig): ThrottlerStorage => {
@@ -69,13 +73,14 @@ export const rateLimitOptions = (config: GatewayConfig, storage: ThrottlerStorag
       name: CALLER_WRITES_LIMIT,
       ttl: 60_000,
       limit: config.WRITE_RATE_LIMIT_PER_MINUTE,
-      skipIf: (context) => context.getType() !== 'http' || !isCallerWrite(context),
+      skipIf: (context) => !isEdgeRequest(context) || !isCallerWrite(context),
       getTracker: (request) => Promise.resolve((request as { user: AuthenticatedCaller }).user.userId),
     },
   ],
   storage,
-  // Broadcast event handlers run through the same global guards; only HTTP requests are limited,
-  // and never the orchestrator's probes.
-  skipIf: (context) => context.getType() !== 'http' || isOperationalPath(context),
+  // Broadcast event handlers run through the same global guards; only HTTP requests and GraphQL operations
+  // are limited (each root field like a route), never the orchestrator's probes. A subscription is one long-lived
+  // connection, bounded per user like the SSE streams instead.
+  skipIf: (context) => !isEdgeRequest(context) || isSubscription(context) || isOperationalPath(context),
   errorMessage: 'Too many requests; retry after the number of seconds in Retry-After.',
 });

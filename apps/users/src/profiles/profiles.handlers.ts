@@ -6,6 +6,7 @@ import {
   EnsureProfileRequest,
   GetNotificationRecipientRequest,
   GetProfileRequest,
+  GetProfilesRequest,
   ListUsersRequest,
   UpdatePreferencesRequest,
   UpdateProfileRequest,
@@ -38,6 +39,11 @@ export class ProfilesHandlers {
   @MessagePattern(UsersRpc.getProfile)
   getProfile(@Payload() request: GetProfileRequest): Promise<UserProfile> {
     return this.profiles.get(request.actor, request.userId);
+  }
+
+  @MessagePattern(UsersRpc.getProfiles)
+  getProfiles(@Payload() request: GetProfilesRequest): Promise<UserProfile[]> {
+    return this.profiles.getMany(request.actor, request.userIds);
   }
 
   @MessagePattern(UsersRpc.updateProfile)

@@ -56,6 +56,14 @@ export class ProfilesService {
     return toUserProfile(profile);
   }
 
+  /** Object-level authorization as in get(): a non-admin sees only itself; ids it may not see are simply absent. */
+  async getMany(actor: Actor, userIds: string[]): Promise<UserProfile[]> {
+    const visible = isAdmin(actor) ? [...new Set(userIds)] : userIds.filter((id) => id === actor.userId).slice(0, 1);
+    if (visible.length === 0) return [];
+    const profiles = await this.em.fork().find(Profile, { id: { $in: visible } });
+    return profiles.map(toUserProfile);
+  }
+
   async updateDisplayName(actor: Actor, userId: string, displayName: string): Promise<UserProfile> {
     if (actor.userId !== userId) {
       // An admin may see the profile, so refusing plainly leaks nothing; anyone else learns nothing.

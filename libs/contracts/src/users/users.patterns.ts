@@ -3,4 +3,6 @@ export const UsersRpc = {
   ensureProfile: 'users.profile.ensure',
   updateProfile: 'users.profile.update',
   list: 'users.list',
+  /** GetProfilesRequest → UserProfile[]: the ones the actor may see (itself; admins any). */
+  getProfiles: 'users.profiles.get-many',
 } as const;

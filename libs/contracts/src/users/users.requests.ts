@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested, IsDefined } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { Actor } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
 import { IsEmailAddress } from '../common/email-address.js';
@@ -37,4 +37,12 @@ export class ListUsersQuery extends PageQuery {
 
 export class ListUsersRequest extends ListUsersQuery {
   @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+}
+
+export const MAX_PROFILES_PER_BATCH = 100;
+
+/** Profiles by id in one call (the GraphQL gateway's per-request batching): those the actor may see, in no particular order. */
+export class GetProfilesRequest {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_PROFILES_PER_BATCH) @IsUUID(undefined, { each: true }) userIds: string[];
 }

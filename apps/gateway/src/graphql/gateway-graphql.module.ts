@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import { GatewayConfig } from '../config.js';
+import { ServiceClient } from '../http/service-client.js';
+import { NotificationStreamModule } from '../notifications/notification-stream.module.js';
+import { graphqlOptions } from './graphql-options.js';
+import { NotificationsResolver } from './notifications.resolver.js';
+import { OrdersResolver } from './orders.resolver.js';
+import { UserLoaders } from './user-loader.js';
+import { UsersResolver } from './users.resolver.js';
+
+/** `POST /graphql` and graphql-ws subscriptions: the same services, guards and codes as the REST routes. */
+@Module({
+  imports: [
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({ driver: ApolloDriver, inject: [GatewayConfig], useFactory: graphqlOptions }),
+    NotificationStreamModule,
+  ],
+  providers: [ServiceClient, UserLoaders, OrdersResolver, UsersResolver, NotificationsResolver],
+})
+export class GatewayGraphqlModule {}
