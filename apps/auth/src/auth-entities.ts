@@ -1,8 +1,9 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { Credential } from './credentials/credential.entity.js';
+import { SecurityEvent } from './security-events/security-event.entity.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { Session } from './sessions/session.entity.js';
 import { SigningKey } from './signing-keys/signing-key.entity.js';
 
 /** Auth's own tables; the bootstrap adds the outbox/inbox entities. */
-export const authEntities: EntityClass<object>[] = [Credential, Session, RefreshToken, SigningKey];
+export const authEntities: EntityClass<object>[] = [Credential, Session, RefreshToken, SigningKey, SecurityEvent];

@@ -13,6 +13,14 @@ export class AuthConfig extends DatabaseServiceConfig {
   @EnvNumber() @IsInt() @Min(300) @Max(365 * DAY_SECONDS)
   REFRESH_TOKEN_TTL_SECONDS = 30 * DAY_SECONDS;
 
+  /** Absolute lifetime of a session: past it, refresh answers AUTH.SESSION_EXPIRED and the user logs in again. */
+  @EnvNumber() @IsInt() @Min(10) @Max(365 * DAY_SECONDS)
+  SESSION_MAX_LIFETIME_SECONDS = 30 * DAY_SECONDS;
+
+  /** A session not refreshed for this long expires (AUTH.SESSION_EXPIRED). */
+  @EnvNumber() @IsInt() @Min(5) @Max(365 * DAY_SECONDS)
+  SESSION_IDLE_TIMEOUT_SECONDS = 7 * DAY_SECONDS;
+
   /** A successor key is created once the newest key is this old (checked at start and on every key-ring reload). */
   @EnvNumber() @IsInt() @Min(1)
   SIGNING_KEY_ROTATION_DAYS = 30;

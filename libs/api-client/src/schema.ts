@@ -103,6 +103,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's open sessions, most recently used first; `current` marks this request's */
+        get: operations["SessionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of the caller's sessions; its access tokens stop working at once (another user's session: 404) */
+        delete: operations["SessionsController_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -270,6 +304,23 @@ export interface paths {
         get?: never;
         /** Replace a user's roles (admin, not their own); applies from the user's next refresh */
         put: operations["UserAccessController_setRoles"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/security-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's security-event trail, newest first (admin): logins, password and MFA changes, sessions ended, roles, disabling, deletion */
+        get: operations["UserAccessController_securityEvents"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -499,6 +550,51 @@ export interface components {
              * @example 2
              */
             revokedSessions: number;
+        };
+        SecurityEventPageModel: {
+            items: components["schemas"]["SecurityEventView"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        SecurityEventView: {
+            /**
+             * Format: uuid
+             * @description Who did it: the user, an administrator, or null when unauthenticated (a failed login)
+             */
+            actorId: string | null;
+            /** @example 203.0.113.7 */
+            address: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @enum {string} */
+            type: "login-succeeded" | "login-failed" | "mfa-enabled" | "mfa-disabled" | "password-changed" | "password-reset" | "session-ended" | "roles-changed" | "account-disabled" | "account-enabled" | "account-deleted";
+            /** @example Mozilla/5.0 (X11; Linux x86_64) */
+            userAgent: string | null;
+        };
+        SessionList: {
+            items: components["schemas"]["SessionView"][];
+        };
+        SessionView: {
+            /**
+             * @description Client address of the last login or refresh
+             * @example 203.0.113.7
+             */
+            address: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description True for the session of the access token making this request */
+            current: boolean;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The last login or refresh in this session
+             */
+            lastUsedAt: string;
+            /** @example Mozilla/5.0 (X11; Linux x86_64) */
+            userAgent: string | null;
         };
         SetRolesBody: {
             /**
@@ -1496,6 +1592,326 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/auth/register",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    SessionsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/sessions",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/auth/sessions",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/sessions",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/sessions",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/sessions",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/sessions",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    SessionsController_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 00000000-0000-4000-8000-000000000000 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Session ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description No such resource (or it belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such resource (or it belongs to someone else)",
+                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.NOT_FOUND",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
@@ -3637,6 +4053,183 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/roles",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    UserAccessController_securityEvents: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Page size; decimal digits only: no sign, no leading zeros, no exponent */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @example 00000000-0000-4000-8000-000000000000 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityEventPageModel"];
+                };
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description The token lacks a required role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "The token lacks a required role",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
+                     *       "code": "COMMON.FORBIDDEN",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }

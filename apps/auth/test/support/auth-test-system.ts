@@ -12,6 +12,8 @@ import { EventTap } from './event-tap.js';
 export const ADMIN_EMAIL = 'root@plinth.test';
 export const ADMIN_PASSWORD = 'admin password of the test system';
 export const PASSWORD = 'correct horse battery staple';
+/** Where the gateway would say a request came from: every RPC that opens or ends a session records it. */
+export const CLIENT = { address: '198.51.100.7', userAgent: 'auth-integration-spec' } as const;
 
 /**
  * The BUILT auth app as its own process (real Postgres, real broker, own vhost), with what a test
@@ -61,7 +63,7 @@ export class AuthTestSystem {
   }
 
   register(label: string): Promise<AuthResult> {
-    return this.rpc.send<AuthResult>(AuthRpc.register, { email: this.uniqueEmail(label), password: PASSWORD, displayName: label });
+    return this.rpc.send<AuthResult>(AuthRpc.register, { email: this.uniqueEmail(label), password: PASSWORD, displayName: label, client: CLIENT });
   }
 
   async stop(): Promise<void> {

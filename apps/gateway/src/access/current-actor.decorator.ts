@@ -7,3 +7,8 @@ export const CurrentActor = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Actor =>
     actorOf(context.switchToHttp().getRequest<{ user: AuthenticatedCaller }>().user),
 );
+
+/** The `sid` of the caller's verified access token: the session this request belongs to. */
+export const CurrentSessionId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<{ user: AuthenticatedCaller }>().user.sessionId,
+);

@@ -11,9 +11,11 @@ import {
   TokenPair,
   UsersRpc,
   type AuthResult,
+  type ClientContext,
   type EnsureProfileRequest,
   type UserProfile,
 } from '@plinth/contracts';
+import { CurrentClient } from '../http/client-context.decorator.js';
 import { ServiceClient } from '../http/service-client.js';
 import { Public } from '../access/access-policy.decorators.js';
 import { ApiProblems } from '../http/api-problem-responses.decorator.js';
@@ -37,11 +39,12 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account and sign in' })
   @ApiCreatedResponse({ type: TokenPair })
   @ApiProblems(409)
-  async register(@Body() body: RegisterRequest): Promise<TokenPair> {
+  async register(@Body() body: RegisterRequest, @CurrentClient() client: ClientContext): Promise<TokenPair> {
     const { user, tokens } = await this.rpc.send<AuthResult>(AuthRpc.register, {
       email: body.email,
       password: body.password,
       displayName: body.displayName,
+      client,
     });
     await this.ensureProfile({ userId: user.id, email: user.email, displayName: user.displayName });
     return toTokenPair(tokens);
@@ -54,11 +57,15 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange email and password for tokens' })
   @ApiOkResponse({ type: TokenPair })
   @ApiProblems(401)
-  async login(@Body() body: LoginRequest, @Res({ passthrough: true }) response: Response): Promise<TokenPair> {
+  async login(
+    @Body() body: LoginRequest,
+    @CurrentClient() client: ClientContext,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenPair> {
     await this.loginDelays.beginAttempt(body.email, response);
     let result: AuthResult;
     try {
-      result = await this.rpc.send<AuthResult>(AuthRpc.login, { email: body.email, password: body.password });
+      result = await this.rpc.send<AuthResult>(AuthRpc.login, { email: body.email, password: body.password, client });
     } catch (error) {
       if (error instanceof ApplicationError && error.code === ErrorCodes.AUTH_INVALID_CREDENTIALS) await this.loginDelays.failed(body.email);
       throw error;
@@ -73,8 +80,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Rotate a refresh token into a new token pair (the old one stops working)' })
   @ApiOkResponse({ type: TokenPair })
   @ApiProblems(401)
-  async refresh(@Body() body: RefreshTokenRequest): Promise<TokenPair> {
-    return toTokenPair(await this.rpc.send<TokenPair>(AuthRpc.refresh, { refreshToken: body.refreshToken }));
+  async refresh(@Body() body: RefreshTokenRequest, @CurrentClient() client: ClientContext): Promise<TokenPair> {
+    return toTokenPair(await this.rpc.send<TokenPair>(AuthRpc.refresh, { refreshToken: body.refreshToken, client }));
   }
 
   @Post('logout')
@@ -82,8 +89,8 @@ export class AuthController {
   @ApiOperation({ summary: 'End the session of a refresh token; its access tokens stop working at once' })
   @ApiNoContentResponse({ description: 'Session ended' })
   @ApiProblems(401)
-  async logout(@Body() body: RefreshTokenRequest): Promise<void> {
-    await this.rpc.send(AuthRpc.logout, { refreshToken: body.refreshToken });
+  async logout(@Body() body: RefreshTokenRequest, @CurrentClient() client: ClientContext): Promise<void> {
+    await this.rpc.send(AuthRpc.logout, { refreshToken: body.refreshToken, client });
   }
 
   // The profile also arrives through `auth.user.registered`; creating it now makes GET /v1/users/me

@@ -14,6 +14,7 @@ const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
   [ErrorCodes.AUTH_INVALID_CREDENTIALS]: { status: 401, title: 'Invalid credentials' },
   [ErrorCodes.AUTH_INVALID_REFRESH_TOKEN]: { status: 401, title: 'Invalid refresh token' },
   [ErrorCodes.AUTH_SESSION_REVOKED]: { status: 401, title: 'Session revoked' },
+  [ErrorCodes.AUTH_SESSION_EXPIRED]: { status: 401, title: 'Session expired' },
   [ErrorCodes.FORBIDDEN]: { status: 403, title: 'Forbidden' },
   [ErrorCodes.NOT_FOUND]: { status: 404, title: 'Not found' },
   [ErrorCodes.USERS_NOT_FOUND]: { status: 404, title: 'User not found' },

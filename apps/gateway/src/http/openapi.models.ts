@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { NotificationView, OrderView, UserProfile } from '@plinth/contracts';
+import { NotificationView, OrderView, SecurityEventView, UserProfile } from '@plinth/contracts';
 
 // Response shapes that exist only at the HTTP edge, declared as classes so OpenAPI can describe them.
 
@@ -33,5 +33,10 @@ export class UserProfilePageModel {
 
 export class NotificationPageModel {
   @ApiProperty({ type: [NotificationView] }) items: NotificationView[];
+  @ApiProperty(nextCursor) nextCursor: string | null;
+}
+
+export class SecurityEventPageModel {
+  @ApiProperty({ type: [SecurityEventView] }) items: SecurityEventView[];
   @ApiProperty(nextCursor) nextCursor: string | null;
 }

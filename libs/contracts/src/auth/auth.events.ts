@@ -14,10 +14,14 @@ export class UserRegisteredEvent extends EventEnvelopeDto<UserRegisteredData> {
   @EventData(() => UserRegisteredData) data: UserRegisteredData;
 }
 
+/** Why a session ended: `ended-by-user` is one session ended from the caller's session list. */
+export const SESSION_REVOKE_REASONS = ['logout', 'refresh-token-reuse', 'admin', 'ended-by-user'] as const;
+export type SessionRevokeReason = (typeof SESSION_REVOKE_REASONS)[number];
+
 export class SessionRevokedData {
   @IsUUID() sessionId: string;
   @IsUUID() userId: string;
-  @IsIn(['logout', 'refresh-token-reuse', 'admin']) reason: 'logout' | 'refresh-token-reuse' | 'admin';
+  @IsIn(SESSION_REVOKE_REASONS) reason: SessionRevokeReason;
 }
 export class SessionRevokedEvent extends EventEnvelopeDto<SessionRevokedData> {
   static readonly VERSION = 1;

@@ -8,6 +8,12 @@ export const AuthRpc = {
   setRoles: 'auth.roles.set',
   /** Revocations still in force (sessions revoked, roles changed within the window): how a replica catches up. */
   recentRevocations: 'auth.revocations.recent',
+  /** The caller's own open sessions. */
+  listSessions: 'auth.sessions.list',
+  /** The caller ends one of their own sessions. */
+  endSession: 'auth.sessions.end',
+  /** Admin: a user's security-event trail, newest first. */
+  listSecurityEvents: 'auth.security-events.list',
 } as const;
 
 export const AuthEvents = {

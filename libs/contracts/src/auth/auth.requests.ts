@@ -1,13 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested, IsDefined } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor, ALL_ROLES, type Role } from '../common/actor.js';
+import { PageQuery } from '../common/pagination.js';
 import { IsEmailAddress } from '../common/email-address.js';
 import { IsWellFormedText } from '../common/well-formed-text.js';
 
 export const PASSWORD_MIN_LENGTH = 12;
 // Bounds argon2 work per request: longer inputs would let a client buy CPU time cheaply.
 export const PASSWORD_MAX_LENGTH = 128;
+
+export const CLIENT_USER_AGENT_MAX_LENGTH = 512;
+export const CLIENT_ADDRESS_MAX_LENGTH = 64;
+
+/** Where a request came from, as the gateway saw it (never what the client claims): kept with sessions and security events. */
+export class ClientContext {
+  @IsOptional() @IsString() @IsWellFormedText() @MaxLength(CLIENT_ADDRESS_MAX_LENGTH) address?: string;
+  @IsOptional() @IsString() @IsWellFormedText() @MaxLength(CLIENT_USER_AGENT_MAX_LENGTH) userAgent?: string;
+}
 
 export class RegisterRequest {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
@@ -43,11 +53,13 @@ export class RecentRevocationsRequest {
 export class RevokeUserSessionsRequest {
   @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() userId: string;
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
 }
 
 export class SetRolesRequest {
   @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() userId: string;
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
   @ApiProperty({ enum: ALL_ROLES, isArray: true })
   @IsArray() @ArrayMaxSize(8) @IsIn(ALL_ROLES, { each: true }) roles: Role[];
 }
@@ -56,4 +68,36 @@ export class SetRolesRequest {
 export class SetRolesBody {
   @ApiProperty({ enum: ALL_ROLES, isArray: true, example: ['user', 'admin'] })
   @IsArray() @ArrayMaxSize(8) @IsIn(ALL_ROLES, { each: true }) roles: Role[];
+}
+
+/** RPC form of `POST /v1/auth/register`: the body plus the client it came from. */
+export class RegisterRpcRequest extends RegisterRequest {
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}
+
+/** RPC form of `POST /v1/auth/login`. */
+export class LoginRpcRequest extends LoginRequest {
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}
+
+/** RPC form of `POST /v1/auth/refresh`: the refresh records when and from where the session was last used. */
+export class RefreshRpcRequest extends RefreshTokenRequest {
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}
+
+export class ListSessionsRequest {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  /** The `sid` of the caller's access token: marks that session `current`. */
+  @IsUUID() currentSessionId: string;
+}
+
+export class EndSessionRequest {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() sessionId: string;
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}
+
+export class ListSecurityEventsRequest extends PageQuery {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() userId: string;
 }

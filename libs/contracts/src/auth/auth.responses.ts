@@ -56,3 +56,33 @@ export class RecentRevocations {
   revokedSessions: { sessionId: string; revokedAt: string }[];
   rolesChanged: { userId: string; changedAt: string }[];
 }
+
+/** One of the caller's open sessions (a login on some device); times are ISO 8601. */
+export class SessionView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', description: 'The last login or refresh in this session' }) lastUsedAt: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Mozilla/5.0 (X11; Linux x86_64)' }) userAgent: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '203.0.113.7', description: 'Client address of the last login or refresh' }) address: string | null;
+  @ApiProperty({ description: 'True for the session of the access token making this request' }) current: boolean;
+}
+
+export class SessionList {
+  @ApiProperty({ type: [SessionView] }) items: SessionView[];
+}
+
+export const SECURITY_EVENT_TYPES = [
+  'login-succeeded', 'login-failed', 'mfa-enabled', 'mfa-disabled', 'password-changed', 'password-reset',
+  'session-ended', 'roles-changed', 'account-disabled', 'account-enabled', 'account-deleted',
+] as const;
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
+
+/** One entry of a user's security trail, as auth recorded it. */
+export class SecurityEventView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: SECURITY_EVENT_TYPES }) type: SecurityEventType;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who did it: the user, an administrator, or null when unauthenticated (a failed login)' }) actorId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '203.0.113.7' }) address: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Mozilla/5.0 (X11; Linux x86_64)' }) userAgent: string | null;
+}
