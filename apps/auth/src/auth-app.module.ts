@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountModule } from './account/account.module.js';
 import { AdminSeedModule } from './admin-seed/admin-seed.module.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { SecurityEventsModule } from './security-events/security-events.module.js';
@@ -7,6 +8,6 @@ import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 
 /** Auth's features; persistence, messaging, outbox and config come from the service bootstrap. */
 @Module({
-  imports: [SigningKeysModule, SessionsModule, CredentialsModule, SecurityEventsModule, AdminSeedModule],
+  imports: [SigningKeysModule, SessionsModule, CredentialsModule, SecurityEventsModule, AccountModule, AdminSeedModule],
 })
 export class AuthAppModule {}

@@ -1,4 +1,5 @@
 import type { EntityClass } from '@mikro-orm/core';
+import { AccountToken } from './account/account-token.entity.js';
 import { Credential } from './credentials/credential.entity.js';
 import { SecurityEvent } from './security-events/security-event.entity.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
@@ -6,4 +7,4 @@ import { Session } from './sessions/session.entity.js';
 import { SigningKey } from './signing-keys/signing-key.entity.js';
 
 /** Auth's own tables; the bootstrap adds the outbox/inbox entities. */
-export const authEntities: EntityClass<object>[] = [Credential, Session, RefreshToken, SigningKey, SecurityEvent];
+export const authEntities: EntityClass<object>[] = [Credential, Session, RefreshToken, SigningKey, SecurityEvent, AccountToken];

@@ -1,14 +1,17 @@
 import { Body, Controller, HttpCode, HttpStatus, Logger, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   ApplicationError,
   AuthRpc,
   ErrorCodes,
+  ForgotPasswordBody,
   LoginRequest,
   RefreshTokenRequest,
   RegisterRequest,
+  ResetPasswordBody,
   TokenPair,
+  VerifyEmailBody,
   UsersRpc,
   type AuthResult,
   type ClientContext,
@@ -91,6 +94,34 @@ export class AuthController {
   @ApiProblems(401)
   async logout(@Body() body: RefreshTokenRequest, @CurrentClient() client: ClientContext): Promise<void> {
     await this.rpc.send(AuthRpc.logout, { refreshToken: body.refreshToken, client });
+  }
+
+  @Post('password/forgot')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @CredentialRoute()
+  @PasswordRoute()
+  @ApiOperation({ summary: 'Email a password-reset link (valid 30 min) to the account, if there is one: the answer is the same either way' })
+  @ApiAcceptedResponse({ description: 'Accepted; an email follows if the address has an account' })
+  async forgotPassword(@Body() body: ForgotPasswordBody): Promise<void> {
+    await this.rpc.send(AuthRpc.forgotPassword, { email: body.email });
+  }
+
+  @Post('password/reset')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @CredentialRoute()
+  @ApiOperation({ summary: 'Set a new password with the token from the reset email; every session of the account ends' })
+  @ApiNoContentResponse({ description: 'Password set' })
+  async resetPassword(@Body() body: ResetPasswordBody, @CurrentClient() client: ClientContext): Promise<void> {
+    await this.rpc.send(AuthRpc.resetPassword, { token: body.token, newPassword: body.newPassword, client });
+  }
+
+  @Post('email/verify')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @CredentialRoute()
+  @ApiOperation({ summary: 'Prove the account\'s email address with the token from the verification email' })
+  @ApiNoContentResponse({ description: 'Address verified' })
+  async verifyEmail(@Body() body: VerifyEmailBody): Promise<void> {
+    await this.rpc.send(AuthRpc.verifyEmail, { token: body.token });
   }
 
   // The profile also arrives through `auth.user.registered`; creating it now makes GET /v1/users/me

@@ -10,6 +10,7 @@ export interface ErrorStatus {
 const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
   [ErrorCodes.VALIDATION_FAILED]: { status: 400, title: 'Validation failed' },
   [ErrorCodes.INVALID_CURSOR]: { status: 400, title: 'Invalid pagination cursor' },
+  [ErrorCodes.AUTH_INVALID_TOKEN]: { status: 400, title: 'Invalid or expired token' },
   [ErrorCodes.UNAUTHENTICATED]: { status: 401, title: 'Authentication required' },
   [ErrorCodes.AUTH_INVALID_CREDENTIALS]: { status: 401, title: 'Invalid credentials' },
   [ErrorCodes.AUTH_INVALID_REFRESH_TOKEN]: { status: 401, title: 'Invalid refresh token' },

@@ -14,10 +14,19 @@ export const AuthRpc = {
   endSession: 'auth.sessions.end',
   /** Admin: a user's security-event trail, newest first. */
   listSecurityEvents: 'auth.security-events.list',
+  changePassword: 'auth.password.change',
+  /** Public: answers the same whether or not the account exists; the work happens after the reply. */
+  forgotPassword: 'auth.password.forgot',
+  resetPassword: 'auth.password.reset',
+  sendEmailVerification: 'auth.email.send-verification',
+  verifyEmail: 'auth.email.verify',
 } as const;
 
 export const AuthEvents = {
   userRegistered: 'auth.user.registered',
   sessionRevoked: 'auth.session.revoked',
   rolesChanged: 'auth.roles.changed',
+  /** An email auth needs sent to an account's address (verification, reset, "your password was changed"). */
+  accountEmailRequested: 'auth.account-email.requested',
+  emailVerified: 'auth.email.verified',
 } as const;

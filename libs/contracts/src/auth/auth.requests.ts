@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested, IsDefined } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, Matches, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested, IsDefined } from 'class-validator';
 import { Actor, ALL_ROLES, type Role } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
 import { IsEmailAddress } from '../common/email-address.js';
@@ -100,4 +100,57 @@ export class EndSessionRequest {
 export class ListSecurityEventsRequest extends PageQuery {
   @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
   @IsUUID() userId: string;
+}
+
+const newPasswordProperty = { example: 'a new correct horse battery', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH };
+// Verification and reset tokens are 32 random bytes, base64url (43 characters).
+const ONE_TIME_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** HTTP body of `POST /v1/auth/password/change`. */
+export class ChangePasswordBody {
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString() @IsWellFormedText() @IsNotEmpty() @MaxLength(PASSWORD_MAX_LENGTH) currentPassword: string;
+
+  @ApiProperty(newPasswordProperty)
+  @IsString() @IsWellFormedText() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH) newPassword: string;
+}
+
+export class ChangePasswordRequest extends ChangePasswordBody {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  /** The session making the change: the one that stays open. */
+  @IsUUID() currentSessionId: string;
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}
+
+/** HTTP body of `POST /v1/auth/password/forgot`. */
+export class ForgotPasswordBody {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @IsEmailAddress() @IsWellFormedText() @MaxLength(254) email: string;
+}
+
+export class ForgotPasswordRequest extends ForgotPasswordBody {}
+
+/** HTTP body of `POST /v1/auth/password/reset`. */
+export class ResetPasswordBody {
+  @ApiProperty({ description: 'The token from the reset email', example: 'q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E', pattern: ONE_TIME_TOKEN.source })
+  @IsString() @Matches(ONE_TIME_TOKEN, { message: 'token must be the token from the email' }) token: string;
+
+  @ApiProperty(newPasswordProperty)
+  @IsString() @IsWellFormedText() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH) newPassword: string;
+}
+
+export class ResetPasswordRequest extends ResetPasswordBody {
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}
+
+/** HTTP body of `POST /v1/auth/email/verify`. */
+export class VerifyEmailBody {
+  @ApiProperty({ description: 'The token from the verification email', example: 'q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E', pattern: ONE_TIME_TOKEN.source })
+  @IsString() @Matches(ONE_TIME_TOKEN, { message: 'token must be the token from the email' }) token: string;
+}
+
+export class VerifyEmailRequest extends VerifyEmailBody {}
+
+export class SendEmailVerificationRequest {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
 }
