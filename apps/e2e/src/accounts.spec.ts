@@ -1,14 +1,18 @@
-// Accounts a product can ship (issue 16) through the gateway, on real PostgreSQL and RabbitMQ: one's own sessions,
-// the security-event trail. (Session lifetimes need short timeouts: session-lifetime.spec.ts.)
-import type { Page, SecurityEventView, SessionList, TokenPair } from '@plinth/contracts';
-import type { RunningSystem } from '@plinth/testing';
+// Accounts a product can ship (issue 16) through the gateway, on real PostgreSQL, RabbitMQ and an SMTP server run by
+// the spec (emails are read from the SMTP conversation, nothing else): one's own sessions, the security-event trail,
+// password change and reset, email verification. (Session lifetimes need short timeouts: session-lifetime.spec.ts.)
+import { randomBytes } from 'node:crypto';
+import type { Page, SecurityEventView, SessionList, TokenPair, UserProfile } from '@plinth/contracts';
+import { SmtpPeer, type ReceivedEmail, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { eventually } from './support/eventually.js';
-import { claimsOf, expectStatus, PlinthApi, type RegisteredUser } from './support/plinth-api.js';
+import { claimsOf, expectStatus, PlinthApi, uniqueEmail, type RegisteredUser } from './support/plinth-api.js';
 import { expectProblem } from './support/problem-assertions.js';
 
-const SERVICES = ['auth', 'users', 'gateway'] as const;
+const SERVICES = ['auth', 'users', 'notifications', 'gateway'] as const;
+const NEW_PASSWORD = 'a brand new horse battery';
+const SEALING_KEY = randomBytes(32).toString('base64');
 const LAPTOP = 'Accounts-Spec/1.0 (laptop)';
 const PHONE = 'Accounts-Spec/1.0 (phone)';
 
@@ -16,14 +20,42 @@ describe('accounts: sessions and the security trail', () => {
   let system: RunningSystem;
   let api: PlinthApi;
   let adminToken: string;
+  let smtp: SmtpPeer;
 
   beforeAll(async () => {
-    system = await startE2eSystem({ services: [...SERVICES] });
+    smtp = await SmtpPeer.start();
+    system = await startE2eSystem({ services: [...SERVICES], env: { SMTP_URL: smtp.url, ACCOUNT_EMAIL_SEALING_KEY: SEALING_KEY } });
     api = new PlinthApi(system.gatewayUrl);
     adminToken = (await api.login(ADMIN.email, ADMIN.password)).accessToken;
   }, SYSTEM_START_TIMEOUT_MS);
 
-  afterAll(() => stopE2eSystem(system, 'accounts', SERVICES), 60_000);
+  afterAll(async () => {
+    await stopE2eSystem(system, 'accounts', SERVICES);
+    await smtp?.stop();
+  }, 60_000);
+
+  /** The emails with this subject to `address`, once `count` of them arrived. */
+  const emailsTo = async (address: string, subject: RegExp, count = 1): Promise<ReceivedEmail[]> =>
+    eventually(async () => {
+      const matching = smtp.to(address).filter((email) => subject.test(email.subject));
+      return matching.length >= count ? matching : undefined;
+    }, { timeoutMs: 20_000, description: `${count} email(s) "${subject.source}" to ${address}` });
+  const tokenIn = (email: ReceivedEmail): string => {
+    const token = /Token: ([A-Za-z0-9_-]{43})/.exec(email.text)?.[1];
+    if (!token) throw new Error(`no token in the email "${email.subject}"`);
+    return token;
+  };
+  const profileOf = async (token: string): Promise<UserProfile> => {
+    const res = await api.get('/v1/users/me', token);
+    expectStatus(res, 200, 'profile');
+    return res.body as UserProfile;
+  };
+  const requestReset = async (email: string): Promise<string> => {
+    const before = smtp.to(email).filter((mail) => /^Reset/.test(mail.subject)).length;
+    expectStatus(await api.post('/v1/auth/password/forgot', { email }), 202, 'forgot');
+    const resets = await emailsTo(email, /^Reset your Plinth password$/, before + 1);
+    return tokenIn(resets.at(-1)!);
+  };
 
   const loginFrom = async (user: RegisteredUser, userAgent: string): Promise<TokenPair> => {
     const res = await api.post('/v1/auth/login', { email: user.email, password: user.password }).set('user-agent', userAgent);
@@ -131,5 +163,122 @@ describe('accounts: sessions and the security trail', () => {
     const user = await api.register('trail-private');
     expectProblem(await api.get(`/v1/users/${user.id}/security-events`, user.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
     expectProblem(await api.get(`/v1/users/${user.id}/security-events?cursor=bm90LWEtY3Vyc29y`, adminToken), 400, 'COMMON.INVALID_CURSOR');
+  });
+
+  it('verifies the email address with the token from the email, once; a newer email voids the older token', async () => {
+    const user = await api.register('verify');
+    expect((await profileOf(user.tokens.accessToken)).emailVerified).toBe(false);
+    expectStatus(await api.post('/v1/auth/email/verification', {}, user.tokens.accessToken), 202, 'send verification');
+    const [first] = await emailsTo(user.email, /^Confirm your email address$/);
+    expectStatus(await api.post('/v1/auth/email/verification', {}, user.tokens.accessToken), 202, 'send it again');
+    const [, second] = await emailsTo(user.email, /^Confirm your email address$/, 2);
+
+    expectProblem(await api.post('/v1/auth/email/verify', { token: tokenIn(first!) }), 400, 'AUTH.INVALID_TOKEN');
+    expectStatus(await api.post('/v1/auth/email/verify', { token: tokenIn(second!) }), 204, 'verify');
+    await eventually(async () => ((await profileOf(user.tokens.accessToken)).emailVerified ? true : undefined), {
+      timeoutMs: 10_000,
+      description: 'emailVerified in the profile',
+    });
+    expectProblem(await api.post('/v1/auth/email/verify', { token: tokenIn(second!) }), 400, 'AUTH.INVALID_TOKEN');
+    // Verified: no further email, and exactly one per request before.
+    expectStatus(await api.post('/v1/auth/email/verification', {}, user.tokens.accessToken), 202, 'after verification');
+    expectProblem(await api.post('/v1/auth/email/verify', { token: 'x'.repeat(43) }), 400, 'AUTH.INVALID_TOKEN');
+    expect(smtp.to(user.email).filter((email) => /Confirm/.test(email.subject))).toHaveLength(2);
+    expectProblem(await api.post('/v1/auth/email/verification', {}), 401, 'COMMON.UNAUTHENTICATED');
+  });
+
+  it('answers forgot-password the same for an unknown address, and emails only the real account', async () => {
+    const user = await api.register('forgot');
+    const ghost = uniqueEmail('ghost');
+    const timings: Record<'known' | 'unknown', number[]> = { known: [], unknown: [] };
+    const bodies = new Set<string>();
+    for (let round = 0; round < 6; round += 1) {
+      for (const [kind, email] of [['known', user.email], ['unknown', ghost]] as const) {
+        const started = performance.now();
+        const res = await api.post('/v1/auth/password/forgot', { email });
+        timings[kind].push(performance.now() - started);
+        expect(res.status).toBe(202);
+        bodies.add(JSON.stringify(res.body ?? null));
+      }
+    }
+    expect(bodies.size).toBe(1);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    // Auth answers before looking the address up, so the only difference left is noise.
+    expect(Math.abs(median(timings.known) - median(timings.unknown))).toBeLessThan(50);
+    await emailsTo(user.email, /^Reset your Plinth password$/, 6);
+    expect(smtp.to(ghost)).toHaveLength(0);
+  });
+
+  it('resets the password with the emailed token: once, every session ends, the old password stops, a confirmation is emailed', async () => {
+    const user = await api.register('reset');
+    const other = await loginFrom(user, PHONE);
+    const token = await requestReset(user.email);
+
+    expectProblem(await api.post('/v1/auth/password/reset', { token, newPassword: 'password1234' }), 400, 'COMMON.VALIDATION_FAILED');
+    expectProblem(await api.post('/v1/auth/password/reset', { token, newPassword: user.password }), 400, 'COMMON.VALIDATION_FAILED');
+    expectStatus(await api.post('/v1/auth/password/reset', { token, newPassword: NEW_PASSWORD }), 204, 'reset');
+    expectProblem(await api.post('/v1/auth/password/reset', { token, newPassword: `${NEW_PASSWORD} again` }), 400, 'AUTH.INVALID_TOKEN');
+
+    for (const tokens of [user.tokens, other]) {
+      await eventually(async () => ((await api.get('/v1/users/me', tokens.accessToken)).status === 401 ? true : undefined), {
+        timeoutMs: 5_000,
+        description: 'every session to end',
+      });
+      expectProblem(await api.post('/v1/auth/refresh', { refreshToken: tokens.refreshToken }), 401, 'AUTH.SESSION_REVOKED');
+    }
+    expectProblem(await api.post('/v1/auth/login', { email: user.email, password: user.password }), 401, 'AUTH.INVALID_CREDENTIALS');
+    await api.login(user.email, NEW_PASSWORD);
+    await emailsTo(user.email, /^Your Plinth password was changed$/);
+    const trail = await trailOf(user.id);
+    expect(trail.items.map((event) => event.type)).toContain('password-reset');
+  });
+
+  it('a newer reset email and a password change each void the outstanding reset token', async () => {
+    const user = await api.register('reset-void');
+    const older = await requestReset(user.email);
+    const newer = await requestReset(user.email);
+    expect(newer).not.toBe(older);
+    expectProblem(await api.post('/v1/auth/password/reset', { token: older, newPassword: NEW_PASSWORD }), 400, 'AUTH.INVALID_TOKEN');
+    const change = await api.post('/v1/auth/password/change', { currentPassword: user.password, newPassword: NEW_PASSWORD }, user.tokens.accessToken);
+    expectStatus(change, 204, 'change');
+    expectProblem(await api.post('/v1/auth/password/reset', { token: newer, newPassword: `${NEW_PASSWORD} 2` }), 400, 'AUTH.INVALID_TOKEN');
+  });
+
+  it('changes the password: the current one is required, reuse and weak ones are refused, the other sessions end and this one stays', async () => {
+    const user = await api.register('change');
+    const phone = await loginFrom(user, PHONE);
+    const change = (body: object) => api.post('/v1/auth/password/change', body, user.tokens.accessToken);
+
+    expectProblem(await change({ currentPassword: 'not my password at all', newPassword: NEW_PASSWORD }), 401, 'AUTH.INVALID_CREDENTIALS');
+    const reuse = expectProblem(await change({ currentPassword: user.password, newPassword: user.password }), 400, 'COMMON.VALIDATION_FAILED');
+    expect(reuse.errors?.map((error) => error.field)).toEqual(['newPassword']);
+    expectProblem(await change({ currentPassword: user.password, newPassword: 'password1234' }), 400, 'COMMON.VALIDATION_FAILED');
+    expectProblem(await change({ currentPassword: user.password, newPassword: 'short' }), 400, 'COMMON.VALIDATION_FAILED');
+    expectStatus(await change({ currentPassword: user.password, newPassword: NEW_PASSWORD }), 204, 'change');
+
+    await eventually(async () => ((await api.get('/v1/users/me', phone.accessToken)).status === 401 ? true : undefined), {
+      timeoutMs: 5_000,
+      description: 'the other session to end',
+    });
+    expectProblem(await api.post('/v1/auth/refresh', { refreshToken: phone.refreshToken }), 401, 'AUTH.SESSION_REVOKED');
+    expectStatus(await api.get('/v1/users/me', user.tokens.accessToken), 200, 'this session stays');
+    expectStatus(await api.post('/v1/auth/refresh', { refreshToken: user.tokens.refreshToken }), 200, 'and refreshes');
+    await api.login(user.email, NEW_PASSWORD);
+    const [confirmation] = await emailsTo(user.email, /^Your Plinth password was changed$/);
+    expect(confirmation?.text).not.toMatch(/Token:/);
+    expect((await trailOf(user.id)).items.map((event) => event.type)).toContain('password-changed');
+  });
+
+  it('never shows an emailed token in a response or in any service\'s log', async () => {
+    const user = await api.register('token-leak');
+    const token = await requestReset(user.email);
+    expectStatus(await api.post('/v1/auth/email/verification', {}, user.tokens.accessToken), 202, 'verification');
+    const verification = tokenIn((await emailsTo(user.email, /^Confirm/))[0]!);
+    expectStatus(await api.post('/v1/auth/password/reset', { token, newPassword: NEW_PASSWORD }), 204, 'reset');
+    for (const service of SERVICES) {
+      const logs = system.logs(service);
+      expect(logs, service).not.toContain(token);
+      expect(logs, service).not.toContain(verification);
+    }
   });
 });

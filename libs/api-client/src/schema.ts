@@ -35,6 +35,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/email/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** (Re)send the verification email to the caller's address (valid 24 h; a newer one voids the older); none once verified */
+        post: operations["AccountController_sendEmailVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prove the account's email address with the token from the verification email */
+        post: operations["AuthController_verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -63,6 +97,57 @@ export interface paths {
         put?: never;
         /** End the session of a refresh token; its access tokens stop working at once */
         post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the caller's password (current one required); every other session ends, a confirmation email follows */
+        post: operations["AccountController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a password-reset link (valid 30 min) to the account, if there is one: the answer is the same either way */
+        post: operations["AuthController_forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token from the reset email; every session of the account ends */
+        post: operations["AuthController_resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -408,6 +493,12 @@ export interface components {
              */
             status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         };
+        ChangePasswordBody: {
+            /** @example correct horse battery staple */
+            currentPassword: string;
+            /** @example a new correct horse battery */
+            newPassword: string;
+        };
         CreateOrderBody: {
             /**
              * @description ISO 4217 currency code
@@ -421,6 +512,13 @@ export interface components {
             field: string;
             /** @example quantity must not be less than 1 */
             message: string;
+        };
+        ForgotPasswordBody: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
         };
         LoginRequest: {
             /**
@@ -544,6 +642,15 @@ export interface components {
             /** @example correct horse battery staple */
             password: string;
         };
+        ResetPasswordBody: {
+            /** @example a new correct horse battery */
+            newPassword: string;
+            /**
+             * @description The token from the reset email
+             * @example q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E
+             */
+            token: string;
+        };
         RevokeUserSessionsResult: {
             /**
              * @description Sessions that were still open and are now ended
@@ -642,6 +749,8 @@ export interface components {
              * @example ada@example.com
              */
             email: string;
+            /** @description The owner proved the address (POST /v1/auth/email/verify) */
+            emailVerified: boolean;
             /** Format: uuid */
             id: string;
             /** Format: date-time */
@@ -651,6 +760,13 @@ export interface components {
             items: components["schemas"]["UserProfile"][];
             /** @description Pass as ?cursor= for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        VerifyEmailBody: {
+            /**
+             * @description The token from the verification email
+             * @example q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E
+             */
+            token: string;
         };
     };
     responses: never;
@@ -809,6 +925,331 @@ export interface operations {
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/readyz",
                      *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    AccountController_sendEmailVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; the email follows */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/email/verification",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/auth/email/verification",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/email/verification",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/email/verification",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/email/verification",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/email/verification",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    AuthController_verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VerifyEmailBody"];
+            };
+        };
+        responses: {
+            /** @description Address verified */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/email/verify",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/auth/email/verify",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/auth/email/verify",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/email/verify",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/email/verify",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/email/verify",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/email/verify",
+                     *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
                      */
@@ -1199,6 +1640,559 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/auth/logout",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    AccountController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "currentPassword": "correct horse battery staple",
+                 *       "newPassword": "a new correct horse battery"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangePasswordBody"];
+            };
+        };
+        responses: {
+            /** @description Password changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/password/change",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/auth/password/change",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/auth/password/change",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/auth/password/change",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/password/change",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/change",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/change",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/change",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    AuthController_forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ForgotPasswordBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted; an email follows if the address has an account */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/password/forgot",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/auth/password/forgot",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/auth/password/forgot",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/password/forgot",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/forgot",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/forgot",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/forgot",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    AuthController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E",
+                 *       "newPassword": "a new correct horse battery"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResetPasswordBody"];
+            };
+        };
+        responses: {
+            /** @description Password set */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/password/reset",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/auth/password/reset",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/auth/password/reset",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/password/reset",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/reset",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/reset",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/password/reset",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
