@@ -281,4 +281,31 @@ describe('accounts: sessions and the security trail', () => {
       expect(logs, service).not.toContain(verification);
     }
   });
+
+  it('a disabled account cannot log in or refresh and its sessions end at once; enabling lets it log in again', async () => {
+    const user = await api.register('disabled');
+    const other = await loginFrom(user, PHONE);
+    expectProblem(await api.post(`/v1/users/${user.id}/disable`, {}, user.tokens.accessToken), 403, 'COMMON.FORBIDDEN');
+    expectStatus(await api.post(`/v1/users/${user.id}/disable`, {}, adminToken), 204, 'disable');
+    expectStatus(await api.post(`/v1/users/${user.id}/disable`, {}, adminToken), 204, 'disable again (idempotent)');
+
+    for (const tokens of [user.tokens, other]) {
+      await eventually(async () => ((await api.get('/v1/users/me', tokens.accessToken)).status === 401 ? true : undefined), {
+        timeoutMs: 5_000,
+        description: 'every session of the disabled account to end',
+      });
+      expectProblem(await api.post('/v1/auth/refresh', { refreshToken: tokens.refreshToken }), 401, 'AUTH.SESSION_REVOKED');
+    }
+    expectProblem(await api.post('/v1/auth/login', { email: user.email, password: user.password }), 403, 'AUTH.ACCOUNT_DISABLED');
+    // A wrong password says nothing about the account being disabled.
+    expectProblem(await api.post('/v1/auth/login', { email: user.email, password: 'not the password at all' }), 401, 'AUTH.INVALID_CREDENTIALS');
+
+    expectStatus(await api.post(`/v1/users/${user.id}/enable`, {}, adminToken), 204, 'enable');
+    await api.login(user.email, user.password);
+    const types = (await trailOf(user.id)).items.map((event) => event.type);
+    expect(types.slice(0, 3)).toEqual(['login-succeeded', 'account-enabled', 'login-failed']);
+    expect(types.filter((type) => type === 'account-disabled')).toHaveLength(1);
+    expectProblem(await api.post(`/v1/users/${claimsOf(adminToken).sub}/disable`, {}, adminToken), 403, 'COMMON.FORBIDDEN');
+    expectProblem(await api.post('/v1/users/0195f3a0-0000-7000-8000-000000000001/disable', {}, adminToken), 404, 'COMMON.NOT_FOUND');
+  });
 });

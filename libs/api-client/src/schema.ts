@@ -379,6 +379,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable an account (admin, not their own): no login or refresh; its sessions end at once */
+        post: operations["UserAccessController_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a disabled account again (admin); the user logs in anew */
+        post: operations["UserAccessController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{id}/roles": {
         parameters: {
             query?: never;
@@ -1325,6 +1359,26 @@ export interface operations {
                      *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
                      *       "instance": "/v1/auth/login",
                      *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description The token lacks a required role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "The token lacks a required role",
+                     *       "instance": "/v1/auth/login",
+                     *       "code": "COMMON.FORBIDDEN",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
                      */
@@ -4803,6 +4857,388 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    UserAccessController_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 00000000-0000-4000-8000-000000000000 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disabled (or already was) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description The token lacks a required role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "The token lacks a required role",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
+                     *       "code": "COMMON.FORBIDDEN",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description No such resource (or it belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such resource (or it belongs to someone else)",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
+                     *       "code": "COMMON.NOT_FOUND",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    UserAccessController_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 00000000-0000-4000-8000-000000000000 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Enabled (or already was) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description The token lacks a required role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "The token lacks a required role",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
+                     *       "code": "COMMON.FORBIDDEN",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description No such resource (or it belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such resource (or it belongs to someone else)",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
+                     *       "code": "COMMON.NOT_FOUND",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }

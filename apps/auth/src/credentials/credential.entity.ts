@@ -37,6 +37,10 @@ export class Credential {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   emailVerifiedAt: Date | null = null;
 
+  /** Set by an administrator: no login, no refresh until enabled again. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  disabledAt: Date | null = null;
+
   constructor(email: string, passwordHash: string, displayName: string, roles: Role[]) {
     this.email = email;
     this.passwordHash = passwordHash;

@@ -1,7 +1,7 @@
 import { WithoutAccessToken } from '@plinth/access-tokens';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { AuthRpc, LoginRpcRequest, RegisterRpcRequest, SetRolesRequest, type AuthenticatedUser, type AuthResult } from '@plinth/contracts';
+import { AuthRpc, LoginRpcRequest, RegisterRpcRequest, SetAccountEnabledRequest, SetRolesRequest, type AuthenticatedUser, type AuthResult } from '@plinth/contracts';
 import { CredentialsService } from './credentials.service.js';
 
 @Controller()
@@ -23,5 +23,18 @@ export class CredentialsHandlers {
   @MessagePattern(AuthRpc.setRoles)
   setRoles(@Payload() request: SetRolesRequest): Promise<AuthenticatedUser> {
     return this.credentials.setRoles(request.actor, request.userId, request.roles, request.client);
+  }
+
+  /** Replies with an empty object (an RPC reply needs a body). */
+  @MessagePattern(AuthRpc.disableUser)
+  async disable(@Payload() request: SetAccountEnabledRequest): Promise<Record<string, never>> {
+    await this.credentials.setEnabled(request.actor, request.userId, false, request.client);
+    return {};
+  }
+
+  @MessagePattern(AuthRpc.enableUser)
+  async enable(@Payload() request: SetAccountEnabledRequest): Promise<Record<string, never>> {
+    await this.credentials.setEnabled(request.actor, request.userId, true, request.client);
+    return {};
   }
 }

@@ -80,9 +80,27 @@ export class CredentialsService {
     return this.em.fork().transactional(async (tx) => {
       // Re-read under a shared lock: roles changed during the slow verification must be the ones issued.
       const current = await tx.findOneOrFail(Credential, credential.id, { lockMode: LockMode.PESSIMISTIC_READ });
+      if (current.disabledAt) throw new ApplicationError(ErrorCodes.AUTH_ACCOUNT_DISABLED, 'This account is disabled');
       this.trail.record(tx, { userId: current.id, type: 'login-succeeded', actorId: current.id, client });
       return { user: toAuthenticatedUser(current), tokens: await this.sessions.open(tx, current, client) };
     });
+  }
+
+  /** Admin, not on oneself: a disabled account cannot log in or refresh, and its sessions end at once. Idempotent. */
+  async setEnabled(actor: Actor, userId: string, enabled: boolean, client: ClientContext): Promise<void> {
+    assertAdmin(actor);
+    if (actor.userId === userId) throw new ApplicationError(ErrorCodes.FORBIDDEN, 'Administrators cannot disable or enable themselves');
+    const changed = await this.em.fork().transactional(async (tx) => {
+      const found = await tx.findOne(Credential, userId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!found) throw new ApplicationError(ErrorCodes.NOT_FOUND, 'User not found');
+      if ((found.disabledAt === null) === enabled) return false;
+      const now = new Date();
+      found.disabledAt = enabled ? null : now;
+      if (!enabled) await this.sessions.revokeAllWithin(tx, userId, { reason: 'account-disabled', actorId: actor.userId, client });
+      this.trail.record(tx, { userId, type: enabled ? 'account-enabled' : 'account-disabled', actorId: actor.userId, client }, now);
+      return true;
+    });
+    if (changed) this.outbox.notifyCommitted();
   }
 
   /** Admin: replaces a user's roles. Access tokens carry roles, so they apply from the user's next refresh. */

@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** One-time email tokens (verification, password reset), stored hashed, and when an address was verified. Additive only. */
+/** One-time email tokens (verification, password reset), stored hashed; when an address was verified, when an account was disabled. Additive only. */
 export class AccountTokensMigration extends Migration {
   override up(): void {
-    this.addSql(`alter table "credentials" add column "email_verified_at" timestamptz null;`);
+    this.addSql(`alter table "credentials" add column "email_verified_at" timestamptz null, add column "disabled_at" timestamptz null;`);
     this.addSql(`create table "account_tokens" (
       "id" uuid not null, "user_id" uuid not null, "purpose" text not null, "token_hash" text not null,
       "created_at" timestamptz not null, "expires_at" timestamptz not null, "used_at" timestamptz null, "invalidated_at" timestamptz null,
@@ -14,6 +14,6 @@ export class AccountTokensMigration extends Migration {
 
   override down(): void {
     this.addSql('drop table if exists "account_tokens";');
-    this.addSql('alter table "credentials" drop column if exists "email_verified_at";');
+    this.addSql('alter table "credentials" drop column if exists "email_verified_at", drop column if exists "disabled_at";');
   }
 }

@@ -69,6 +69,8 @@ export class SessionsService {
       // Shared lock: a concurrent role change commits first or waits, so the new token never
       // carries roles older than an `auth.roles.changed` it postdates.
       const credential = await tx.findOneOrFail(Credential, session.userId, { lockMode: LockMode.PESSIMISTIC_READ });
+      // Disabling revokes every session, so this only closes the window of a session opened concurrently with it.
+      if (credential.disabledAt) return 'session-revoked';
       return this.tokens.rotate(tx, token, session, credential, now);
     });
     if (revoked) this.outbox.notifyCommitted();

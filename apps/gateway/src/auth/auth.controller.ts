@@ -59,7 +59,7 @@ export class AuthController {
   @PasswordRoute()
   @ApiOperation({ summary: 'Exchange email and password for tokens' })
   @ApiOkResponse({ type: TokenPair })
-  @ApiProblems(401)
+  @ApiProblems(401, 403)
   async login(
     @Body() body: LoginRequest,
     @CurrentClient() client: ClientContext,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AuthenticatedUser,
   AuthRpc,
@@ -55,6 +55,26 @@ export class UserAccessController {
   ): Promise<RevokeUserSessionsResult> {
     const result = await this.rpc.send<RevokeUserSessionsResult>(AuthRpc.revokeUserSessions, { actor, userId, client });
     return { revokedSessions: result.revokedSessions };
+  }
+
+  @Post('disable')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Roles(RoleNames.ADMIN)
+  @ApiOperation({ summary: 'Disable an account (admin, not their own): no login or refresh; its sessions end at once' })
+  @ApiNoContentResponse({ description: 'Disabled (or already was)' })
+  @ApiProblems(404)
+  async disable(@CurrentActor() actor: Actor, @UuidParam('id') userId: string, @CurrentClient() client: ClientContext): Promise<void> {
+    await this.rpc.send(AuthRpc.disableUser, { actor, userId, client });
+  }
+
+  @Post('enable')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Roles(RoleNames.ADMIN)
+  @ApiOperation({ summary: 'Enable a disabled account again (admin); the user logs in anew' })
+  @ApiNoContentResponse({ description: 'Enabled (or already was)' })
+  @ApiProblems(404)
+  async enable(@CurrentActor() actor: Actor, @UuidParam('id') userId: string, @CurrentClient() client: ClientContext): Promise<void> {
+    await this.rpc.send(AuthRpc.enableUser, { actor, userId, client });
   }
 
   @Get('security-events')

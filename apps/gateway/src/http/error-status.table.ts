@@ -17,6 +17,7 @@ const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
   [ErrorCodes.AUTH_SESSION_REVOKED]: { status: 401, title: 'Session revoked' },
   [ErrorCodes.AUTH_SESSION_EXPIRED]: { status: 401, title: 'Session expired' },
   [ErrorCodes.FORBIDDEN]: { status: 403, title: 'Forbidden' },
+  [ErrorCodes.AUTH_ACCOUNT_DISABLED]: { status: 403, title: 'Account disabled' },
   [ErrorCodes.NOT_FOUND]: { status: 404, title: 'Not found' },
   [ErrorCodes.USERS_NOT_FOUND]: { status: 404, title: 'User not found' },
   [ErrorCodes.ORDERS_NOT_FOUND]: { status: 404, title: 'Order not found' },

@@ -15,7 +15,7 @@ export class UserRegisteredEvent extends EventEnvelopeDto<UserRegisteredData> {
 }
 
 /** Why a session ended: `ended-by-user` is one session ended from the caller's session list. */
-export const SESSION_REVOKE_REASONS = ['logout', 'refresh-token-reuse', 'admin', 'ended-by-user', 'password-changed', 'password-reset'] as const;
+export const SESSION_REVOKE_REASONS = ['logout', 'refresh-token-reuse', 'admin', 'ended-by-user', 'password-changed', 'password-reset', 'account-disabled'] as const;
 export type SessionRevokeReason = (typeof SESSION_REVOKE_REASONS)[number];
 
 export class SessionRevokedData {

@@ -20,6 +20,9 @@ export const AuthRpc = {
   resetPassword: 'auth.password.reset',
   sendEmailVerification: 'auth.email.send-verification',
   verifyEmail: 'auth.email.verify',
+  /** Admin: a disabled account cannot log in or refresh; its sessions end at once. */
+  disableUser: 'auth.users.disable',
+  enableUser: 'auth.users.enable',
 } as const;
 
 export const AuthEvents = {

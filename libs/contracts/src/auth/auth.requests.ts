@@ -154,3 +154,10 @@ export class VerifyEmailRequest extends VerifyEmailBody {}
 export class SendEmailVerificationRequest {
   @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
 }
+
+/** Admin, not on oneself: `auth.users.disable` and `auth.users.enable`. */
+export class SetAccountEnabledRequest {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsUUID() userId: string;
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}

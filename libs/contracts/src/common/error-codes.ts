@@ -19,6 +19,8 @@ export const ErrorCodes = {
   AUTH_SESSION_EXPIRED: 'AUTH.SESSION_EXPIRED',
   /** A verification or reset token that is unknown, used, superseded or expired (which one is not revealed). */
   AUTH_INVALID_TOKEN: 'AUTH.INVALID_TOKEN',
+  /** Only after the right password: an administrator disabled the account. */
+  AUTH_ACCOUNT_DISABLED: 'AUTH.ACCOUNT_DISABLED',
   USERS_NOT_FOUND: 'USERS.NOT_FOUND',
   ORDERS_NOT_FOUND: 'ORDERS.NOT_FOUND',
   ORDERS_ILLEGAL_TRANSITION: 'ORDERS.ILLEGAL_TRANSITION',
