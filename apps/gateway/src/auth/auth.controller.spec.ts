@@ -162,3 +162,11 @@ describe('POST /v1/auth/login, refresh, logout', () => {
     expect(res.body.errors.map((error: { field: string }) => error.field)).toContain('refreshToken');
   });
 });
+
+describe('clientContextOf', () => {
+  it('drops control characters and lone surrogates, keeps the rest', async () => {
+    const { clientContextOf } = await import('../http/client-context.decorator.js');
+    const request = { ip: '203.0.113.7', header: () => 'Agent\u0001/1.0 \ud800ok \ud83d\ude00' } as never;
+    expect(clientContextOf(request)).toEqual({ address: '203.0.113.7', userAgent: 'Agent/1.0 ok \ud83d\ude00' });
+  });
+});

@@ -4,10 +4,15 @@ import { CLIENT_ADDRESS_MAX_LENGTH, CLIENT_USER_AGENT_MAX_LENGTH, type ClientCon
 
 // Control characters and lone surrogates are dropped: the value is stored and shown back to the user, and
 // auth's contract refuses text that is not well formed.
-const UNPRINTABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Iterating a string yields code points, so a lone surrogate comes out alone, in 0xd800..0xdfff.
+const isUnprintable = (char: string): boolean => {
+  const code = char.codePointAt(0) ?? 0;
+  return code < 0x20 || code === 0x7f || (code >= 0xd800 && code <= 0xdfff);
+};
+const printable = (value: string): string => [...value].filter((char) => !isUnprintable(char)).join('');
 
 const bounded = (value: string | undefined, maxLength: number): string | undefined => {
-  const cleaned = value?.replace(UNPRINTABLE, '').slice(0, maxLength).trim();
+  const cleaned = value === undefined ? undefined : printable(value).slice(0, maxLength).trim();
   return cleaned ? cleaned : undefined;
 };
 
