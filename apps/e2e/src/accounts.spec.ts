@@ -2,7 +2,8 @@
 // the spec (emails are read from the SMTP conversation, nothing else): one's own sessions, the security-event trail,
 // password change and reset, email verification. (Session lifetimes need short timeouts: session-lifetime.spec.ts.)
 import { randomBytes } from 'node:crypto';
-import type { Page, SecurityEventView, SessionList, TokenPair, UserProfile } from '@plinth/contracts';
+import { Secret, TOTP } from 'otpauth';
+import type { Page, RecoveryCodes, SecurityEventView, SessionList, TokenPair, TotpEnrolment, UserProfile } from '@plinth/contracts';
 import { SmtpPeer, type ReceivedEmail, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
@@ -13,6 +14,9 @@ import { expectProblem } from './support/problem-assertions.js';
 const SERVICES = ['auth', 'users', 'notifications', 'gateway'] as const;
 const NEW_PASSWORD = 'a brand new horse battery';
 const SEALING_KEY = randomBytes(32).toString('base64');
+/** The code an authenticator app shows `stepsAhead` 30-second steps from now (auth accepts ±1 step of drift). */
+const totpCode = (secret: string, stepsAhead = 0): string =>
+  TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: Date.now() + stepsAhead * 30_000 });
 const LAPTOP = 'Accounts-Spec/1.0 (laptop)';
 const PHONE = 'Accounts-Spec/1.0 (phone)';
 
@@ -308,4 +312,61 @@ describe('accounts: sessions and the security trail', () => {
     expectProblem(await api.post(`/v1/users/${claimsOf(adminToken).sub}/disable`, {}, adminToken), 403, 'COMMON.FORBIDDEN');
     expectProblem(await api.post('/v1/users/0195f3a0-0000-7000-8000-000000000001/disable', {}, adminToken), 404, 'COMMON.NOT_FOUND');
   });
+
+  const enrolTotp = async (user: RegisteredUser): Promise<{ secret: string; recoveryCodes: string[] }> => {
+    const started = await api.post('/v1/auth/mfa/totp', {}, user.tokens.accessToken);
+    expectStatus(started, 200, 'start TOTP');
+    const { secret, otpauthUrl } = started.body as TotpEnrolment;
+    expect(otpauthUrl).toMatch(/^otpauth:\/\/totp\/Plinth:.*secret=/);
+    const confirmed = await api.post('/v1/auth/mfa/totp/confirm', { code: totpCode(secret) }, user.tokens.accessToken);
+    expectStatus(confirmed, 200, 'confirm TOTP');
+    return { secret, recoveryCodes: (confirmed.body as RecoveryCodes).recoveryCodes };
+  };
+  const mfaTokenOf = async (user: RegisteredUser): Promise<string> => {
+    const problem = expectProblem(await api.post('/v1/auth/login', { email: user.email, password: user.password }), 401, 'AUTH.MFA_REQUIRED');
+    const { mfaToken } = problem as unknown as { mfaToken?: string };
+    expect(mfaToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    return mfaToken ?? '';
+  };
+
+  it('TOTP: enrolment needs a right first code; then login asks for a code, each code and recovery code works once', async () => {
+    const user = await api.register('totp');
+    const started = await api.post('/v1/auth/mfa/totp', {}, user.tokens.accessToken);
+    expectStatus(started, 200, 'start');
+    expectProblem(await api.post('/v1/auth/mfa/totp/confirm', { code: '000000' }, user.tokens.accessToken), 401, 'AUTH.INVALID_MFA_CODE');
+    // Not on until confirmed: the password alone still logs in.
+    await api.login(user.email, user.password);
+    const { secret, recoveryCodes } = await enrolTotp(user);
+    expect(recoveryCodes).toHaveLength(10);
+    expectProblem(await api.post('/v1/auth/mfa/totp', {}, user.tokens.accessToken), 409, 'COMMON.CONFLICT');
+
+    const mfaToken = await mfaTokenOf(user);
+    expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken, code: '000000' }), 401, 'AUTH.INVALID_MFA_CODE');
+    // The confirmation used this step's code; the next step's is accepted (drift window), once.
+    const next = totpCode(secret, 1);
+    expectStatus(await api.post('/v1/auth/login/mfa', { mfaToken, code: next }), 200, 'login with the code');
+    expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken, code: next }), 400, 'AUTH.INVALID_TOKEN');
+    const again = await mfaTokenOf(user);
+    expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken: again, code: next }), 401, 'AUTH.INVALID_MFA_CODE');
+    expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken: again, code: totpCode(secret) }), 401, 'AUTH.INVALID_MFA_CODE');
+
+    const [recovery] = recoveryCodes;
+    expectStatus(await api.post('/v1/auth/login/mfa', { mfaToken: again, code: recovery }), 200, 'login with a recovery code');
+    expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken: await mfaTokenOf(user), code: recovery }), 401, 'AUTH.INVALID_MFA_CODE');
+
+    expectProblem(await api.call('DELETE', '/v1/auth/mfa/totp', { code: '000000' }, user.tokens.accessToken), 401, 'AUTH.INVALID_MFA_CODE');
+    expectStatus(await api.call('DELETE', '/v1/auth/mfa/totp', { code: recoveryCodes[1] }, user.tokens.accessToken), 204, 'turn TOTP off');
+    await api.login(user.email, user.password);
+    const types = (await trailOf(user.id)).items.map((event) => event.type);
+    expect(types.filter((type) => type === 'mfa-enabled' || type === 'mfa-disabled')).toEqual(['mfa-disabled', 'mfa-enabled']);
+  }, 60_000);
+
+  it('TOTP: five wrong codes lock the account\'s second step, whatever the mfaToken, even for the right code', async () => {
+    const user = await api.register('totp-lock');
+    const { secret } = await enrolTotp(user);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken: await mfaTokenOf(user), code: '000000' }), 401, 'AUTH.INVALID_MFA_CODE');
+    }
+    expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken: await mfaTokenOf(user), code: totpCode(secret, 1) }), 429, 'COMMON.RATE_LIMITED');
+  }, 60_000);
 });

@@ -86,6 +86,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Second step of a login with TOTP on: the mfaToken of AUTH.MFA_REQUIRED and a code (or a recovery code) */
+        post: operations["AuthController_loginMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -97,6 +114,41 @@ export interface paths {
         put?: never;
         /** End the session of a refresh token; its access tokens stop working at once */
         post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start TOTP enrolment: a secret for the authenticator app; on only after POST /v1/auth/mfa/totp/confirm */
+        post: operations["AccountController_startTotp"];
+        /** Turn TOTP off with a current code (or a recovery code) */
+        delete: operations["AccountController_disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm TOTP with a first code: on from now, and the recovery codes (shown this once) */
+        post: operations["AccountController_confirmTotp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -554,6 +606,18 @@ export interface components {
              */
             email: string;
         };
+        LoginMfaBody: {
+            /**
+             * @description A 6-digit code from the authenticator app, or an unused recovery code
+             * @example 123456
+             */
+            code: string;
+            /**
+             * @description The mfaToken of the AUTH.MFA_REQUIRED answer to the password step (valid 5 minutes)
+             * @example q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E
+             */
+            mfaToken: string;
+        };
         LoginRequest: {
             /**
              * Format: email
@@ -650,6 +714,11 @@ export interface components {
             /** @example /v1/orders */
             instance: string;
             /**
+             * @description AUTH.MFA_REQUIRED only: short-lived token for POST /v1/auth/login/mfa with a code
+             * @example q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E
+             */
+            mfaToken?: string;
+            /**
              * @description Echo of x-request-id
              * @example 0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e
              */
@@ -660,6 +729,15 @@ export interface components {
             title: string;
             /** @example https://plinth.dev/problems/common-validation-failed */
             type: string;
+        };
+        RecoveryCodes: {
+            /**
+             * @description Shown once; each works once instead of a TOTP code
+             * @example [
+             *       "abcde-fghij"
+             *     ]
+             */
+            recoveryCodes: string[];
         };
         RefreshTokenRequest: {
             /** @description Opaque refresh token from a previous token response */
@@ -758,6 +836,22 @@ export interface components {
             refreshToken: string;
             /** @enum {string} */
             tokenType: "Bearer";
+        };
+        TotpCodeBody: {
+            /**
+             * @description A 6-digit code from the authenticator app, or an unused recovery code
+             * @example 123456
+             */
+            code: string;
+        };
+        TotpEnrolment: {
+            /** @example otpauth://totp/Plinth:ada%40example.com?issuer=Plinth&secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30 */
+            otpauthUrl: string;
+            /**
+             * @description Base32 secret (RFC 6238, SHA-1, 6 digits, 30 s)
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
         };
         UpdatePreferencesBody: {
             /**
@@ -1511,6 +1605,205 @@ export interface operations {
             };
         };
     };
+    AuthController_loginMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456",
+                 *       "mfaToken": "q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LoginMfaBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/login/mfa",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/auth/login/mfa",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/auth/login/mfa",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/auth/login/mfa",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/login/mfa",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/login/mfa",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/login/mfa",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/login/mfa",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
     AuthController_logout: {
         parameters: {
             query?: never;
@@ -1694,6 +1987,570 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/auth/logout",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    AccountController_startTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match)",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.CONFLICT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    AccountController_disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TotpCodeBody"];
+            };
+        };
+        responses: {
+            /** @description TOTP off; the recovery codes are void */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    AccountController_confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TotpCodeBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/auth/mfa/totp/confirm",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/auth/mfa/totp/confirm",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/auth/mfa/totp/confirm",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/auth/mfa/totp/confirm",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/auth/mfa/totp/confirm",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp/confirm",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp/confirm",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/auth/mfa/totp/confirm",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }

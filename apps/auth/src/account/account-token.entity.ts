@@ -1,7 +1,8 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { v7 as uuidv7 } from 'uuid';
 
-export type AccountTokenPurpose = 'email-verification' | 'password-reset';
+/** 'mfa-login': the short-lived mfaToken between the password step and the code step of a login. */
+export type AccountTokenPurpose = 'email-verification' | 'password-reset' | 'mfa-login';
 
 /**
  * A one-time token sent by email. Only the SHA-256 of the secret is stored; it is spent once (`usedAt`) and void once

@@ -16,6 +16,8 @@ import {
 import { Outbox } from '@plinth/messaging';
 import { assertAdmin } from '../admin-actor.js';
 import { rolesChanged, userRegistered } from '../auth-events.js';
+import { issueAccountToken } from '../account/account-tokens.js';
+import { TotpFactor } from '../mfa/totp-factor.entity.js';
 import { SecurityTrail } from '../security-events/security-trail.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Credential } from './credential.entity.js';
@@ -23,6 +25,9 @@ import { toAuthenticatedUser } from './credential.mapper.js';
 import { normalizeEmail } from './normalize-email.js';
 import { PasswordHasher } from './password-hasher.js';
 import { assertAcceptablePassword } from './password-policy.js';
+
+/** How long the mfaToken of a login's password step stays usable for its code step. */
+const MFA_TOKEN_TTL_SECONDS = 300;
 
 const emailTaken = () => new ApplicationError(ErrorCodes.AUTH_EMAIL_TAKEN, 'An account with this email already exists');
 const invalidCredentials = () => new ApplicationError(ErrorCodes.AUTH_INVALID_CREDENTIALS, 'Email or password is incorrect');
@@ -77,13 +82,19 @@ export class CredentialsService {
       await this.trail.recordAlone({ userId: credential.id, type: 'login-failed', actorId: null, client });
       throw invalidCredentials();
     }
-    return this.em.fork().transactional(async (tx) => {
+    const outcome = await this.em.fork().transactional(async (tx) => {
       // Re-read under a shared lock: roles changed during the slow verification must be the ones issued.
       const current = await tx.findOneOrFail(Credential, credential.id, { lockMode: LockMode.PESSIMISTIC_READ });
       if (current.disabledAt) throw new ApplicationError(ErrorCodes.AUTH_ACCOUNT_DISABLED, 'This account is disabled');
+      if ((await tx.findOne(TotpFactor, { userId: current.id }))?.confirmedAt) {
+        return { mfaToken: (await issueAccountToken(tx, current.id, 'mfa-login', MFA_TOKEN_TTL_SECONDS)).secret };
+      }
       this.trail.record(tx, { userId: current.id, type: 'login-succeeded', actorId: current.id, client });
       return { user: toAuthenticatedUser(current), tokens: await this.sessions.open(tx, current, client) };
     });
+    // Outside the transaction, so the mfaToken it stored commits.
+    if ('mfaToken' in outcome) throw new ApplicationError(ErrorCodes.AUTH_MFA_REQUIRED, 'A code from the authenticator app is required', { mfaToken: outcome.mfaToken });
+    return outcome;
   }
 
   /** Admin, not on oneself: a disabled account cannot log in or refresh, and its sessions end at once. Idempotent. */

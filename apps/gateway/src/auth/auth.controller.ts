@@ -6,6 +6,7 @@ import {
   AuthRpc,
   ErrorCodes,
   ForgotPasswordBody,
+  LoginMfaBody,
   LoginRequest,
   RefreshTokenRequest,
   RegisterRequest,
@@ -71,9 +72,22 @@ export class AuthController {
       result = await this.rpc.send<AuthResult>(AuthRpc.login, { email: body.email, password: body.password, client });
     } catch (error) {
       if (error instanceof ApplicationError && error.code === ErrorCodes.AUTH_INVALID_CREDENTIALS) await this.loginDelays.failed(body.email);
+      // The password was right; guessing codes is limited per account by auth itself.
+      if (error instanceof ApplicationError && error.code === ErrorCodes.AUTH_MFA_REQUIRED) await this.loginDelays.succeeded(body.email);
       throw error;
     }
     await this.loginDelays.succeeded(body.email);
+    return toTokenPair(result.tokens);
+  }
+
+  @Post('login/mfa')
+  @HttpCode(HttpStatus.OK)
+  @CredentialRoute()
+  @ApiOperation({ summary: 'Second step of a login with TOTP on: the mfaToken of AUTH.MFA_REQUIRED and a code (or a recovery code)' })
+  @ApiOkResponse({ type: TokenPair })
+  @ApiProblems(401)
+  async loginMfa(@Body() body: LoginMfaBody, @CurrentClient() client: ClientContext): Promise<TokenPair> {
+    const result = await this.rpc.send<AuthResult>(AuthRpc.loginMfa, { mfaToken: body.mfaToken, code: body.code, client });
     return toTokenPair(result.tokens);
   }
 

@@ -164,7 +164,7 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz', '/readyz',
       '/v1/auth/email/verification', '/v1/auth/email/verify',
-      '/v1/auth/login', '/v1/auth/logout',
+      '/v1/auth/login', '/v1/auth/login/mfa', '/v1/auth/logout', '/v1/auth/mfa/totp', '/v1/auth/mfa/totp/confirm',
       '/v1/auth/password/change', '/v1/auth/password/forgot', '/v1/auth/password/reset',
       '/v1/auth/refresh', '/v1/auth/register', '/v1/auth/sessions', '/v1/auth/sessions/{id}',
       '/v1/notifications', '/v1/notifications/stream', '/v1/notifications/{id}/read',

@@ -16,6 +16,8 @@ const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
   [ErrorCodes.AUTH_INVALID_REFRESH_TOKEN]: { status: 401, title: 'Invalid refresh token' },
   [ErrorCodes.AUTH_SESSION_REVOKED]: { status: 401, title: 'Session revoked' },
   [ErrorCodes.AUTH_SESSION_EXPIRED]: { status: 401, title: 'Session expired' },
+  [ErrorCodes.AUTH_MFA_REQUIRED]: { status: 401, title: 'Second factor required' },
+  [ErrorCodes.AUTH_INVALID_MFA_CODE]: { status: 401, title: 'Invalid code' },
   [ErrorCodes.FORBIDDEN]: { status: 403, title: 'Forbidden' },
   [ErrorCodes.AUTH_ACCOUNT_DISABLED]: { status: 403, title: 'Account disabled' },
   [ErrorCodes.NOT_FOUND]: { status: 404, title: 'Not found' },

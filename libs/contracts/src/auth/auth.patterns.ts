@@ -22,6 +22,11 @@ export const AuthRpc = {
   verifyEmail: 'auth.email.verify',
   /** Admin: a disabled account cannot log in or refresh; its sessions end at once. */
   disableUser: 'auth.users.disable',
+  startTotp: 'auth.mfa.totp.start',
+  confirmTotp: 'auth.mfa.totp.confirm',
+  disableTotp: 'auth.mfa.totp.disable',
+  /** Public: the second step of a login with TOTP on (mfaToken from AUTH.MFA_REQUIRED + a code). */
+  loginMfa: 'auth.login.mfa',
   enableUser: 'auth.users.enable',
 } as const;
 

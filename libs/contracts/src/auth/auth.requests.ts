@@ -161,3 +161,32 @@ export class SetAccountEnabledRequest {
   @IsUUID() userId: string;
   @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
 }
+
+// A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx, base32 lower case).
+const MFA_CODE = /^(?:\d{6}|[a-z2-7]{5}-[a-z2-7]{5})$/;
+const mfaCodeProperty = { description: 'A 6-digit code from the authenticator app, or an unused recovery code', example: '123456', pattern: MFA_CODE.source };
+
+/** HTTP body of `POST /v1/auth/mfa/totp/confirm` and `DELETE /v1/auth/mfa/totp`. */
+export class TotpCodeBody {
+  @ApiProperty(mfaCodeProperty)
+  @IsString() @Matches(MFA_CODE, { message: 'code must be 6 digits or a recovery code' }) code: string;
+}
+
+export class StartTotpRequest {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+}
+
+export class TotpCodeRequest extends TotpCodeBody {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}
+
+/** HTTP body of `POST /v1/auth/login/mfa`. */
+export class LoginMfaBody extends TotpCodeBody {
+  @ApiProperty({ description: 'The mfaToken of the AUTH.MFA_REQUIRED answer to the password step (valid 5 minutes)', example: 'q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E', pattern: ONE_TIME_TOKEN.source })
+  @IsString() @Matches(ONE_TIME_TOKEN, { message: 'mfaToken must be the mfaToken of the password step' }) mfaToken: string;
+}
+
+export class LoginMfaRequest extends LoginMfaBody {
+  @IsDefined() @ValidateNested() @Type(() => ClientContext) client: ClientContext;
+}

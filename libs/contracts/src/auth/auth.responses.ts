@@ -86,3 +86,13 @@ export class SecurityEventView {
   @ApiProperty({ type: String, nullable: true, example: '203.0.113.7' }) address: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Mozilla/5.0 (X11; Linux x86_64)' }) userAgent: string | null;
 }
+
+/** The start of TOTP enrolment: add the secret to an authenticator app, then confirm with a code. */
+export class TotpEnrolment {
+  @ApiProperty({ description: 'Base32 secret (RFC 6238, SHA-1, 6 digits, 30 s)', example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }) secret: string;
+  @ApiProperty({ example: 'otpauth://totp/Plinth:ada%40example.com?issuer=Plinth&secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30' }) otpauthUrl: string;
+}
+
+export class RecoveryCodes {
+  @ApiProperty({ type: [String], description: 'Shown once; each works once instead of a TOTP code', example: ['abcde-fghij'] }) recoveryCodes: string[];
+}
