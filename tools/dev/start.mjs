@@ -5,6 +5,7 @@
 // DATABASE_SERVER_URL, LOG_FORMAT…) and passes everything else through to the services.
 // `npm start -- --tls` (or PLINTH_TLS=1): TLS on every hop, on private nodes (tools/dev/tls-mode.mjs).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -121,6 +122,16 @@ async function main() {
   }
   say(`databases ready: ${databaseNames.join(', ')}`);
 
+  // Without a relay of one's own, account emails (verification, reset) go to the local sink, to be read and clicked.
+  const { startMailSink } = await import('./mail-sink.mjs');
+  const mailSink = process.env.SMTP_URL
+    ? undefined
+    : await startMailSink({ smtpPort: Number(process.env.MAIL_SINK_SMTP_PORT ?? 1025), httpPort: Number(process.env.MAIL_SINK_HTTP_PORT ?? 8025), say })
+        .catch((error) => die(`cannot start the local mail sink: ${error.message} (set MAIL_SINK_SMTP_PORT / MAIL_SINK_HTTP_PORT, or SMTP_URL)`));
+  if (mailSink) say(`mail sink: ${mailSink.smtpUrl}, read the mails at ${mailSink.pageUrl}`);
+  // One key per run, shared by auth and notifications: tokens travel sealed locally too.
+  const accountEmailSealingKey = process.env.ACCOUNT_EMAIL_SEALING_KEY ?? randomBytes(32).toString('base64');
+
   const width = Math.max(...services.map((service) => service.name.length));
   const children = new Map();
   let stopping = false;
@@ -136,6 +147,8 @@ async function main() {
       LOG_FORMAT: process.env.LOG_FORMAT ?? (tty ? 'pretty' : 'json'),
       RABBITMQ_URL: rabbitmqUrl,
       PORT: String(service.port),
+      ACCOUNT_EMAIL_SEALING_KEY: accountEmailSealingKey,
+      ...(mailSink ? { SMTP_URL: mailSink.smtpUrl } : {}),
       ...(service.database ? { DATABASE_URL: `${databaseServerUrl}/${service.database}` } : {}),
       ...localTls?.envFor(service.database),
     };
@@ -154,7 +167,7 @@ async function main() {
       if (!stopping) say(paint('1;31', `${service.name} exited unexpectedly (${signal ?? `code ${code}`})`));
       if (stopping && children.size === 0) {
         say('all services stopped');
-        Promise.resolve(localTls?.stop()).finally(() => process.exit(exitCode));
+        Promise.all([localTls?.stop(), mailSink?.stop()]).finally(() => process.exit(exitCode));
       }
     });
     children.set(service.name, child);

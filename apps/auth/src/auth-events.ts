@@ -1,8 +1,12 @@
 import {
+  AccountEmailRequestedEvent,
   AuthEvents,
+  EmailVerifiedEvent,
   RolesChangedEvent,
   SessionRevokedEvent,
   UserRegisteredEvent,
+  type AccountEmailRequestedData,
+  type EmailVerifiedData,
   type EventEnvelope,
   type RolesChangedData,
   type SessionRevokedData,
@@ -21,3 +25,9 @@ export const sessionRevoked = (data: SessionRevokedData): EventEnvelope<SessionR
 
 export const rolesChanged = (data: RolesChangedData): EventEnvelope<RolesChangedData> =>
   createEvent(AuthEvents.rolesChanged, RolesChangedEvent.VERSION, data, { source: SOURCE });
+
+export const accountEmailRequested = (data: AccountEmailRequestedData): EventEnvelope<AccountEmailRequestedData> =>
+  createEvent(AuthEvents.accountEmailRequested, AccountEmailRequestedEvent.VERSION, data, { source: SOURCE });
+
+export const emailVerified = (data: EmailVerifiedData): EventEnvelope<EmailVerifiedData> =>
+  createEvent(AuthEvents.emailVerified, EmailVerifiedEvent.VERSION, data, { source: SOURCE });

@@ -13,6 +13,28 @@ export class AuthConfig extends DatabaseServiceConfig {
   @EnvNumber() @IsInt() @Min(300) @Max(365 * DAY_SECONDS)
   REFRESH_TOKEN_TTL_SECONDS = 30 * DAY_SECONDS;
 
+  /** Absolute lifetime of a session: past it, refresh answers AUTH.SESSION_EXPIRED and the user logs in again. */
+  @EnvNumber() @IsInt() @Min(10) @Max(365 * DAY_SECONDS)
+  SESSION_MAX_LIFETIME_SECONDS = 30 * DAY_SECONDS;
+
+  /** A session not refreshed for this long expires (AUTH.SESSION_EXPIRED). */
+  @EnvNumber() @IsInt() @Min(5) @Max(365 * DAY_SECONDS)
+  SESSION_IDLE_TIMEOUT_SECONDS = 7 * DAY_SECONDS;
+
+  /** How long a password-reset token from the email stays usable. */
+  @EnvNumber() @IsInt() @Min(60) @Max(DAY_SECONDS)
+  PASSWORD_RESET_TOKEN_TTL_SECONDS = 30 * 60;
+
+  @EnvNumber() @IsInt() @Min(60) @Max(7 * DAY_SECONDS)
+  EMAIL_VERIFICATION_TOKEN_TTL_SECONDS = DAY_SECONDS;
+
+  /**
+   * Base64 of 32 random bytes, the same in auth and notifications: one-time tokens travel to the email sealed with it
+   * (never readable in the outbox, the broker or a log). Unset: they travel as they are (local development only).
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ACCOUNT_EMAIL_SEALING_KEY must be base64 of exactly 32 bytes' })
+  ACCOUNT_EMAIL_SEALING_KEY?: string;
+
   /** A successor key is created once the newest key is this old (checked at start and on every key-ring reload). */
   @EnvNumber() @IsInt() @Min(1)
   SIGNING_KEY_ROTATION_DAYS = 30;

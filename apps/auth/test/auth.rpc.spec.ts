@@ -20,7 +20,7 @@ import { Credential } from '../src/credentials/credential.entity.js';
 import { RefreshToken } from '../src/sessions/refresh-token.entity.js';
 import { hashRefreshTokenSecret } from '../src/sessions/refresh-token-secret.js';
 import { drainQueue } from './support/event-tap.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, AuthTestSystem, PASSWORD } from './support/auth-test-system.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, AuthTestSystem, CLIENT, PASSWORD } from './support/auth-test-system.js';
 
 describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
   let auth: AuthTestSystem;
@@ -34,13 +34,13 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
   });
 
   const send = <T>(pattern: string, payload: object) => auth.rpc.send<T>(pattern, payload);
-  const refresh = (refreshToken: string) => send<TokenPair>(AuthRpc.refresh, { refreshToken });
+  const refresh = (refreshToken: string) => send<TokenPair>(AuthRpc.refresh, { refreshToken, client: CLIENT });
   const verify = async (accessToken: string) => {
     const jwks = await send<JwksResult>(AuthRpc.jwks, {});
     const { payload } = await jwtVerify<AccessTokenClaims>(accessToken, createLocalJWKSet(jwks), { issuer: 'plinth-auth', audience: 'plinth' });
     return payload;
   };
-  const loginAsAdmin = () => send<AuthResult>(AuthRpc.login, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  const loginAsAdmin = () => send<AuthResult>(AuthRpc.login, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, client: CLIENT });
   const actorOf = (result: AuthResult) => ({ userId: result.user.id, roles: result.user.roles });
   const revokedEventsOf = (sessionId: string) =>
     auth.events.waitFor<SessionRevokedData>(AuthEvents.sessionRevoked, (data) => data.sessionId === sessionId);
@@ -48,7 +48,7 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
   describe('register and login', () => {
     it('registers a user with role user, a verifiable access token and an auth.user.registered event', async () => {
       const email = auth.uniqueEmail('ada');
-      const result = await send<AuthResult>(AuthRpc.register, { email, password: PASSWORD, displayName: 'Ada Lovelace' });
+      const result = await send<AuthResult>(AuthRpc.register, { email, password: PASSWORD, displayName: 'Ada Lovelace', client: CLIENT });
 
       expect(result.user).toEqual({ id: expect.any(String), email, displayName: 'Ada Lovelace', roles: [Roles.USER] });
       expect(result.tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, refreshToken: expect.stringMatching(/^[\w-]{43}$/) });
@@ -65,7 +65,7 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
 
     it('stores the email lower-cased, the password only as an argon2id hash', async () => {
       const email = auth.uniqueEmail('Grace').toUpperCase();
-      const result = await send<AuthResult>(AuthRpc.register, { email, password: PASSWORD, displayName: 'Grace' });
+      const result = await send<AuthResult>(AuthRpc.register, { email, password: PASSWORD, displayName: 'Grace', client: CLIENT });
       const stored = await auth.orm.em.fork().findOneOrFail(Credential, result.user.id);
       expect(stored.email).toBe(email.toLowerCase());
       expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -73,27 +73,27 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
 
     it('refuses a second account for the same email in any letter case with AUTH.EMAIL_TAKEN', async () => {
       const first = await auth.register('twice');
-      await expect(send(AuthRpc.register, { email: first.user.email.toUpperCase(), password: PASSWORD, displayName: 'Again' }))
+      await expect(send(AuthRpc.register, { email: first.user.email.toUpperCase(), password: PASSWORD, displayName: 'Again', client: CLIENT }))
         .rejects.toMatchObject({ code: ErrorCodes.AUTH_EMAIL_TAKEN });
     });
 
     it('logs in case-insensitively into a new session', async () => {
       const registered = await auth.register('login');
-      const login = await send<AuthResult>(AuthRpc.login, { email: registered.user.email.toUpperCase(), password: PASSWORD });
+      const login = await send<AuthResult>(AuthRpc.login, { email: registered.user.email.toUpperCase(), password: PASSWORD, client: CLIENT });
       expect(login.user).toEqual(registered.user);
       expect((await verify(login.tokens.accessToken)).sid).not.toBe((await verify(registered.tokens.accessToken)).sid);
     });
 
     it('answers a wrong password and an unknown email with the same AUTH.INVALID_CREDENTIALS', async () => {
       const registered = await auth.register('guessed');
-      const wrongPassword = await send(AuthRpc.login, { email: registered.user.email, password: 'not the password' }).catch((e: unknown) => e);
-      const unknownEmail = await send(AuthRpc.login, { email: auth.uniqueEmail('ghost'), password: 'not the password' }).catch((e: unknown) => e);
+      const wrongPassword = await send(AuthRpc.login, { email: registered.user.email, password: 'not the password', client: CLIENT }).catch((e: unknown) => e);
+      const unknownEmail = await send(AuthRpc.login, { email: auth.uniqueEmail('ghost'), password: 'not the password', client: CLIENT }).catch((e: unknown) => e);
       expect(wrongPassword).toMatchObject({ code: ErrorCodes.AUTH_INVALID_CREDENTIALS });
       expect(unknownEmail).toMatchObject({ code: ErrorCodes.AUTH_INVALID_CREDENTIALS, message: (wrongPassword as Error).message });
     });
 
     it('rejects an invalid payload with COMMON.VALIDATION_FAILED naming the field', async () => {
-      await expect(send(AuthRpc.register, { email: auth.uniqueEmail('short'), password: 'short', displayName: 'x' }))
+      await expect(send(AuthRpc.register, { email: auth.uniqueEmail('short'), password: 'short', displayName: 'x', client: CLIENT }))
         .rejects.toMatchObject({ code: ErrorCodes.VALIDATION_FAILED, details: { fieldErrors: [expect.objectContaining({ field: 'password' })] } });
     });
   });
@@ -141,8 +141,8 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
       const { tokens } = await auth.register('logout');
       const { sid } = await verify(tokens.accessToken);
 
-      await expect(send(AuthRpc.logout, { refreshToken: tokens.refreshToken })).resolves.toEqual({});
-      await expect(send(AuthRpc.logout, { refreshToken: tokens.refreshToken })).resolves.toEqual({});
+      await expect(send(AuthRpc.logout, { refreshToken: tokens.refreshToken, client: CLIENT })).resolves.toEqual({});
+      await expect(send(AuthRpc.logout, { refreshToken: tokens.refreshToken, client: CLIENT })).resolves.toEqual({});
       await expect(refresh(tokens.refreshToken)).rejects.toMatchObject({ code: ErrorCodes.AUTH_SESSION_REVOKED });
 
       const events = await revokedEventsOf(sid);
@@ -160,10 +160,10 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
     it('revokes every active session of a user, one event each', async () => {
       const admin = await loginAsAdmin();
       const first = await auth.register('victim');
-      const second = await send<AuthResult>(AuthRpc.login, { email: first.user.email, password: PASSWORD });
+      const second = await send<AuthResult>(AuthRpc.login, { email: first.user.email, password: PASSWORD, client: CLIENT });
       const sids = [(await verify(first.tokens.accessToken)).sid, (await verify(second.tokens.accessToken)).sid];
 
-      const result = await send<RevokeUserSessionsResult>(AuthRpc.revokeUserSessions, { actor: actorOf(admin), userId: first.user.id });
+      const result = await send<RevokeUserSessionsResult>(AuthRpc.revokeUserSessions, { actor: actorOf(admin), userId: first.user.id, client: CLIENT });
 
       expect(result).toEqual({ revokedSessions: 2 });
       for (const sid of sids) expect((await revokedEventsOf(sid))[0]).toMatchObject({ data: { userId: first.user.id, reason: 'admin' } });
@@ -173,39 +173,39 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
     it('refuses session revocation and role changes to a non-admin with COMMON.FORBIDDEN', async () => {
       const user = await auth.register('mallory');
       const target = await auth.register('target');
-      await expect(send(AuthRpc.revokeUserSessions, { actor: actorOf(user), userId: target.user.id }))
+      await expect(send(AuthRpc.revokeUserSessions, { actor: actorOf(user), userId: target.user.id, client: CLIENT }))
         .rejects.toMatchObject({ code: ErrorCodes.FORBIDDEN });
-      await expect(send(AuthRpc.setRoles, { actor: actorOf(user), userId: user.user.id, roles: [Roles.USER, Roles.ADMIN] }))
+      await expect(send(AuthRpc.setRoles, { actor: actorOf(user), userId: user.user.id, roles: [Roles.USER, Roles.ADMIN], client: CLIENT }))
         .rejects.toMatchObject({ code: ErrorCodes.FORBIDDEN });
       await expect(refresh(target.tokens.refreshToken)).resolves.toMatchObject({ tokenType: 'Bearer' });
     });
 
     it('refuses an admin changing their own roles with COMMON.FORBIDDEN', async () => {
       const admin = await loginAsAdmin();
-      await expect(send(AuthRpc.setRoles, { actor: actorOf(admin), userId: admin.user.id, roles: [Roles.USER] }))
+      await expect(send(AuthRpc.setRoles, { actor: actorOf(admin), userId: admin.user.id, roles: [Roles.USER], client: CLIENT }))
         .rejects.toMatchObject({ code: ErrorCodes.FORBIDDEN });
     });
 
     it('rejects an admin request without an actor: COMMON.UNAUTHENTICATED without a token, COMMON.VALIDATION_FAILED with one', async () => {
       const target = await auth.register('no-actor');
-      await expect(send(AuthRpc.revokeUserSessions, { userId: target.user.id })).rejects.toMatchObject({ code: ErrorCodes.UNAUTHENTICATED });
+      await expect(send(AuthRpc.revokeUserSessions, { userId: target.user.id, client: CLIENT })).rejects.toMatchObject({ code: ErrorCodes.UNAUTHENTICATED });
       const headers = await auth.rpc.headersFor(actorOf(await loginAsAdmin()));
-      await expect(auth.rpc.send(AuthRpc.revokeUserSessions, { userId: target.user.id }, { headers }))
+      await expect(auth.rpc.send(AuthRpc.revokeUserSessions, { userId: target.user.id, client: CLIENT }, { headers }))
         .rejects.toMatchObject({ code: ErrorCodes.VALIDATION_FAILED, details: { fieldErrors: [expect.objectContaining({ field: 'actor' })] } });
     });
 
     it('answers COMMON.NOT_FOUND for a user that does not exist', async () => {
       const admin = await loginAsAdmin();
       const userId = '01935a3e-0000-7000-8000-0000000000ff';
-      await expect(send(AuthRpc.setRoles, { actor: actorOf(admin), userId, roles: [Roles.USER] })).rejects.toMatchObject({ code: ErrorCodes.NOT_FOUND });
-      await expect(send(AuthRpc.revokeUserSessions, { actor: actorOf(admin), userId })).rejects.toMatchObject({ code: ErrorCodes.NOT_FOUND });
+      await expect(send(AuthRpc.setRoles, { actor: actorOf(admin), userId, roles: [Roles.USER], client: CLIENT })).rejects.toMatchObject({ code: ErrorCodes.NOT_FOUND });
+      await expect(send(AuthRpc.revokeUserSessions, { actor: actorOf(admin), userId, client: CLIENT })).rejects.toMatchObject({ code: ErrorCodes.NOT_FOUND });
     });
 
     it('changes roles, announces it, and puts the new roles in the next refreshed access token', async () => {
       const admin = await loginAsAdmin();
       const user = await auth.register('promoted');
 
-      const updated = await send<AuthenticatedUser>(AuthRpc.setRoles, { actor: actorOf(admin), userId: user.user.id, roles: [Roles.USER, Roles.ADMIN] });
+      const updated = await send<AuthenticatedUser>(AuthRpc.setRoles, { actor: actorOf(admin), userId: user.user.id, roles: [Roles.USER, Roles.ADMIN], client: CLIENT });
 
       expect(updated.roles).toEqual([Roles.USER, Roles.ADMIN]);
       await auth.events.waitFor<RolesChangedData>(AuthEvents.rolesChanged, (data) => data.userId === user.user.id && data.roles.includes(Roles.ADMIN));
@@ -219,8 +219,8 @@ describe('auth over RPC (built app, real Postgres and RabbitMQ)', () => {
       const loggedOut = await auth.register('listed-logout');
       const active = await auth.register('listed-active');
       const promoted = await auth.register('listed-promoted');
-      await send(AuthRpc.logout, { refreshToken: loggedOut.tokens.refreshToken });
-      await send(AuthRpc.setRoles, { actor: actorOf(admin), userId: promoted.user.id, roles: [Roles.USER, Roles.ADMIN] });
+      await send(AuthRpc.logout, { refreshToken: loggedOut.tokens.refreshToken, client: CLIENT });
+      await send(AuthRpc.setRoles, { actor: actorOf(admin), userId: promoted.user.id, roles: [Roles.USER, Roles.ADMIN], client: CLIENT });
       const [loggedOutSid, activeSid] = [(await verify(loggedOut.tokens.accessToken)).sid, (await verify(active.tokens.accessToken)).sid];
 
       const recent = await send<RecentRevocations>(AuthRpc.recentRevocations, { withinSeconds: 905 });

@@ -5,6 +5,8 @@ import { AccessModule } from './access/access.module.js';
 import { JwtAuthGuard } from './access/jwt-auth.guard.js';
 import { RolesGuard } from './access/roles.guard.js';
 import { AuthController } from './auth/auth.controller.js';
+import { AccountController } from './auth/account.controller.js';
+import { SessionsController } from './auth/sessions.controller.js';
 import { UserAccessController } from './auth/user-access.controller.js';
 import { GatewayConfig } from './config.js';
 import { GatewayGraphqlModule } from './graphql/gateway-graphql.module.js';
@@ -31,7 +33,7 @@ import { UsersController } from './users/users.controller.js';
     NotificationStreamModule,
     GatewayGraphqlModule,
   ],
-  controllers: [AuthController, UsersController, UserAccessController, OrdersController, NotificationsController, UserPreferencesController],
+  controllers: [AuthController, AccountController, SessionsController, UsersController, UserAccessController, OrdersController, NotificationsController, UserPreferencesController],
   providers: [
     // Global guards run in this order: rate limits by address and account (cut floods before any
     // token work), authentication (sets request.user), the caller's write budget, then the route's

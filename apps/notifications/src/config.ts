@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsInt, IsString, Matches, Min, MinLength } from 'class-validator';
+import { ArrayMinSize, IsInt, IsOptional, IsString, IsUrl, Matches, Min, MinLength } from 'class-validator';
 import { DatabaseServiceConfig, EnvNumber, EnvNumberList } from '@plinth/service-bootstrap';
 
 /** Notifications' environment: the shared service settings with this service's port and database as defaults. */
@@ -31,4 +31,12 @@ export class NotificationsConfig extends DatabaseServiceConfig {
    */
   @EnvNumber() @IsInt() @Min(60_000)
   EMAIL_CLAIM_LEASE_MS = 120_000;
+
+  /** Base of the links in account emails (the web app's pages that post the token to the API). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  ACCOUNT_LINK_BASE_URL = 'http://localhost:3000';
+
+  /** The same value as auth's (base64 of 32 bytes): opens the one-time tokens auth seals into account-email events. */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ACCOUNT_EMAIL_SEALING_KEY must be base64 of exactly 32 bytes' })
+  ACCOUNT_EMAIL_SEALING_KEY?: string;
 }

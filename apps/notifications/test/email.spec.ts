@@ -1,9 +1,8 @@
 import { AuthEvents, OrderCreatedEvent, OrdersEvents, Roles, UserRegisteredEvent, UsersPreferencesRpc, type UserPreferences } from '@plinth/contracts';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '@plinth/testing';
+import { SmtpPeer, waitUntil } from '@plinth/testing';
 import { NotificationsTestSystem } from './support/notifications-test-system.js';
-import { SmtpPeer } from './support/smtp-peer.js';
 
 // notifications + users (the recipient's address and preference) as built processes, a real SMTP
 // server on loopback as the relay. Short retry delays so a refused attempt is retried within the test.

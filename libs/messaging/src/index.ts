@@ -6,6 +6,7 @@ export * from './rpc/rpc-client.js';
 export { validationFailedError } from './rpc/rpc-error-body.js';
 export type { RpcReply } from './rpc/rpc-reply.js';
 export * from './events/create-event.js';
+export * from './events/sealed-field.js';
 export * from './events/event-publisher.js';
 export * from './events/event-headers.js';
 export * from './topology/topology.js';

@@ -22,3 +22,4 @@ export { metricNamesIn, PROMETHEUS_OWN_SERIES } from './prometheus/promql-metric
 export * from './prometheus/monitoring-queries.js';
 export * from './api-document/index.js';
 export * from './narrow-identities.js';
+export { SmtpPeer, type ReceivedEmail } from './smtp-peer.js';

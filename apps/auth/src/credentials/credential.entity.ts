@@ -33,6 +33,14 @@ export class Credential {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   rolesChangedAt: Date | null = null;
 
+  /** Set when the owner proved the address (a verification token from the email); null until then. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null = null;
+
+  /** Set by an administrator: no login, no refresh until enabled again. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  disabledAt: Date | null = null;
+
   constructor(email: string, passwordHash: string, displayName: string, roles: Role[]) {
     this.email = email;
     this.passwordHash = passwordHash;

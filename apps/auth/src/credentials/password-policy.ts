@@ -9,9 +9,9 @@ const COMMON_PASSWORDS: ReadonlySet<string> = new Set(dictionary['passwords-comm
 export const isCommonPassword = (password: string): boolean => COMMON_PASSWORDS.has(password.toLowerCase());
 
 /** Refuses a new password found in the breached/common list, as a field error like any other validation. */
-export function assertAcceptablePassword(password: string): void {
+export function assertAcceptablePassword(password: string, field = 'password'): void {
   if (!isCommonPassword(password)) return;
   throw new ApplicationError(ErrorCodes.VALIDATION_FAILED, 'The request is invalid.', {
-    fieldErrors: [{ field: 'password', message: 'password is too common: it appears in lists of breached passwords' }],
+    fieldErrors: [{ field, message: `${field} is too common: it appears in lists of breached passwords` }],
   });
 }

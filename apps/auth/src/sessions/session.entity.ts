@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import type { SessionRevokedData } from '@plinth/contracts';
+import type { ClientContext, SessionRevokedData } from '@plinth/contracts';
 import { v7 as uuidv7 } from 'uuid';
 
 export type RevokeReason = SessionRevokedData['reason'];
@@ -24,9 +24,27 @@ export class Session {
   @Property({ type: 'text', nullable: true })
   revokeReason: RevokeReason | null = null;
 
-  constructor(userId: string, createdAt: Date) {
+  /** The login or the last refresh: the idle timeout counts from here. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  lastUsedAt: Date;
+
+  /** User agent and address of the last login or refresh, as the gateway saw them. */
+  @Property({ type: 'text', nullable: true })
+  userAgent: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  address: string | null = null;
+
+  constructor(userId: string, createdAt: Date, client: ClientContext) {
     this.userId = userId;
     this.createdAt = createdAt;
+    this.touch(createdAt, client);
+  }
+
+  touch(now: Date, client: ClientContext): void {
+    this.lastUsedAt = now;
+    this.userAgent = client.userAgent ?? null;
+    this.address = client.address ?? null;
   }
 
   get isActive(): boolean {

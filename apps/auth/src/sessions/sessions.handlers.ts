@@ -2,7 +2,8 @@ import { WithoutAccessToken } from '@plinth/access-tokens';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  AuthRpc, RecentRevocationsRequest, RefreshTokenRequest, RevokeUserSessionsRequest, type RecentRevocations, type RevokeUserSessionsResult, type TokenPair,
+  AuthRpc, EndSessionRequest, ListSessionsRequest, RecentRevocationsRequest, RefreshRpcRequest, RevokeUserSessionsRequest,
+  type RecentRevocations, type RevokeUserSessionsResult, type SessionList, type TokenPair,
 } from '@plinth/contracts';
 import { RecentRevocationsQuery } from './recent-revocations.js';
 import { SessionsService } from './sessions.service.js';
@@ -17,15 +18,15 @@ export class SessionsHandlers {
   // The refresh token is the credential here; the caller has no valid access token by definition.
   @MessagePattern(AuthRpc.refresh)
   @WithoutAccessToken()
-  refresh(@Payload() request: RefreshTokenRequest): Promise<TokenPair> {
-    return this.sessions.refresh(request.refreshToken);
+  refresh(@Payload() request: RefreshRpcRequest): Promise<TokenPair> {
+    return this.sessions.refresh(request.refreshToken, request.client);
   }
 
   /** Replies with an empty object: the contract defines no logout result, and an RPC reply needs a body. */
   @MessagePattern(AuthRpc.logout)
   @WithoutAccessToken()
-  async logout(@Payload() request: RefreshTokenRequest): Promise<Record<string, never>> {
-    await this.sessions.logout(request.refreshToken);
+  async logout(@Payload() request: RefreshRpcRequest): Promise<Record<string, never>> {
+    await this.sessions.logout(request.refreshToken, request.client);
     return {};
   }
 
@@ -38,6 +39,18 @@ export class SessionsHandlers {
 
   @MessagePattern(AuthRpc.revokeUserSessions)
   revokeUserSessions(@Payload() request: RevokeUserSessionsRequest): Promise<RevokeUserSessionsResult> {
-    return this.sessions.revokeUserSessions(request.actor, request.userId);
+    return this.sessions.revokeUserSessions(request.actor, request.userId, request.client);
+  }
+
+  @MessagePattern(AuthRpc.listSessions)
+  listSessions(@Payload() request: ListSessionsRequest): Promise<SessionList> {
+    return this.sessions.list(request.actor, request.currentSessionId);
+  }
+
+  /** Replies with an empty object, like logout. */
+  @MessagePattern(AuthRpc.endSession)
+  async endSession(@Payload() request: EndSessionRequest): Promise<Record<string, never>> {
+    await this.sessions.end(request.actor, request.sessionId, request.client);
+    return {};
   }
 }

@@ -12,6 +12,10 @@ import { EventTap } from './event-tap.js';
 export const ADMIN_EMAIL = 'root@plinth.test';
 export const ADMIN_PASSWORD = 'admin password of the test system';
 export const PASSWORD = 'correct horse battery staple';
+/** Where the gateway would say a request came from: every RPC that opens or ends a session records it. */
+export const CLIENT = { address: '198.51.100.7', userAgent: 'auth-integration-spec' } as const;
+/** The key auth seals one-time tokens with for notifications (a fixed test value, base64 of 32 bytes). */
+export const ACCOUNT_EMAIL_SEALING_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /**
  * The BUILT auth app as its own process (real Postgres, real broker, own vhost), with what a test
@@ -31,7 +35,7 @@ export class AuthTestSystem {
   ) {}
 
   static async start(): Promise<AuthTestSystem> {
-    const system = await startSystem({ services: ['auth'], serviceEnv: { auth: { ADMIN_EMAIL, ADMIN_PASSWORD } } });
+    const system = await startSystem({ services: ['auth'], serviceEnv: { auth: { ADMIN_EMAIL, ADMIN_PASSWORD, ACCOUNT_EMAIL_SEALING_KEY } } });
     const rabbitmqUrl = brokerUrlOf(system);
     try {
       const client = await NestFactory.createApplicationContext(
@@ -61,7 +65,7 @@ export class AuthTestSystem {
   }
 
   register(label: string): Promise<AuthResult> {
-    return this.rpc.send<AuthResult>(AuthRpc.register, { email: this.uniqueEmail(label), password: PASSWORD, displayName: label });
+    return this.rpc.send<AuthResult>(AuthRpc.register, { email: this.uniqueEmail(label), password: PASSWORD, displayName: label, client: CLIENT });
   }
 
   async stop(): Promise<void> {

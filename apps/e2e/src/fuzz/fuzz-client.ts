@@ -64,7 +64,10 @@ export class FuzzClient {
     }
   }
 
-  /** Logs the actor in again when its access token no longer works (the fuzzer may have logged it out or changed its roles). */
+  /**
+   * Logs the actor in again when its access token no longer works (the fuzzer may have logged it out, changed its
+   * roles, ended its session or disabled the account — the last one is undone with the admin's token first).
+   */
   async keepLoggedIn(name: ActorName): Promise<void> {
     const actor = this.actors[name];
     this.housekeepingRequests += 1;
@@ -86,7 +89,19 @@ export class FuzzClient {
         return;
       }
       last = `${login.status} ${await login.text()}`;
+      if (login.status === 403 && last.includes('AUTH.ACCOUNT_DISABLED') && name !== 'admin') await this.enable(actor);
     }
     throw new Error(`could not log ${name} in again: ${last}`);
+  }
+
+  private async enable(actor: FuzzActor): Promise<void> {
+    await this.keepLoggedIn('admin');
+    this.housekeepingRequests += 1;
+    const enabled = await fetch(`${this.baseUrl}/v1/users/${actor.id}/enable`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.actors.admin.tokens.accessToken}` },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    await enabled.arrayBuffer();
   }
 }

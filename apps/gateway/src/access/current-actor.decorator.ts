@@ -8,3 +8,8 @@ export const CurrentActor = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Actor =>
     actorOf(edgeRequestOf<{ user: AuthenticatedCaller }>(context).user),
 );
+
+/** The `sid` of the caller's verified access token: the session this request belongs to. */
+export const CurrentSessionId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<{ user: AuthenticatedCaller }>().user.sessionId,
+);

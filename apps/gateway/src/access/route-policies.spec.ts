@@ -49,6 +49,17 @@ describe('route access policies', () => {
       'POST /v1/auth/login': 'public',
       'POST /v1/auth/refresh': 'public',
       'POST /v1/auth/logout': 'public',
+      'POST /v1/auth/password/forgot': 'public',
+      'POST /v1/auth/password/reset': 'public',
+      'POST /v1/auth/email/verify': 'public',
+      'POST /v1/auth/login/mfa': 'public',
+      'POST /v1/auth/mfa/totp': 'authenticated',
+      'POST /v1/auth/mfa/totp/confirm': 'authenticated',
+      'DELETE /v1/auth/mfa/totp': 'authenticated',
+      'POST /v1/auth/password/change': 'authenticated',
+      'POST /v1/auth/email/verification': 'authenticated',
+      'GET /v1/auth/sessions': 'authenticated',
+      'DELETE /v1/auth/sessions/:id': 'authenticated',
       'GET /v1/users/me': 'authenticated',
       'PATCH /v1/users/me': 'authenticated',
       'PATCH /v1/users/me/preferences': 'authenticated',
@@ -56,6 +67,9 @@ describe('route access policies', () => {
       'GET /v1/users/:id': 'roles:admin',
       'PUT /v1/users/:id/roles': 'roles:admin',
       'POST /v1/users/:id/sessions/revoke': 'roles:admin',
+      'POST /v1/users/:id/disable': 'roles:admin',
+      'POST /v1/users/:id/enable': 'roles:admin',
+      'GET /v1/users/:id/security-events': 'roles:admin',
       'POST /v1/orders': 'authenticated',
       'GET /v1/orders': 'authenticated',
       'GET /v1/orders/:id': 'authenticated',
@@ -86,7 +100,7 @@ describe('route access policies are enforced', () => {
   it('answers 403 on every admin route to a caller without the admin role', async () => {
     const token = await testApp.token({ roles: ['user'] });
     const adminOnly = routes.filter((route) => route.policy?.kind === 'roles');
-    expect(adminOnly.length).toBe(5);
+    expect(adminOnly.length).toBe(8);
     for (const { route } of adminOnly) expect([route, (await call(route, token)).status]).toEqual([route, 403]);
   });
 });

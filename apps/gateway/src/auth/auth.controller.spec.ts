@@ -23,11 +23,11 @@ describe('POST /v1/auth/register', () => {
   it('registers, then ensures the profile, then answers 201 with exactly the token pair', async () => {
     const result = authResult();
     t.rpc.reply(AuthRpc.register, result).reply(UsersRpc.ensureProfile, {});
-    const res = await http().post('/v1/auth/register').send(registration);
+    const res = await http().post('/v1/auth/register').set('user-agent', 'spec-agent/1.0').send(registration);
     expect(res.status).toBe(201);
     expect(res.body).toEqual(tokens);
     expect(t.rpc.calls.map((call) => call.pattern)).toEqual([AuthRpc.register, UsersRpc.ensureProfile]);
-    expect(t.rpc.payloadsOf(AuthRpc.register)).toEqual([registration]);
+    expect(t.rpc.payloadsOf(AuthRpc.register)).toEqual([{ ...registration, client: { address: expect.stringContaining('127.0.0.1'), userAgent: 'spec-agent/1.0' } }]);
     expect(t.rpc.payloadsOf(UsersRpc.ensureProfile)).toEqual([{ userId: result.user.id, email: 'ada@example.com', displayName: 'Ada' }]);
   });
 
@@ -124,10 +124,19 @@ describe('POST /v1/auth/login, refresh, logout', () => {
 
   it('refreshes with 200 and the new pair', async () => {
     t.rpc.reply(AuthRpc.refresh, tokens);
-    const res = await http().post('/v1/auth/refresh').send({ refreshToken: 'opaque-refresh' });
+    const res = await http().post('/v1/auth/refresh').set('user-agent', 'spec-agent/1.0').send({ refreshToken: 'opaque-refresh' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual(tokens);
-    expect(t.rpc.payloadsOf(AuthRpc.refresh)).toEqual([{ refreshToken: 'opaque-refresh' }]);
+    expect(t.rpc.payloadsOf(AuthRpc.refresh)).toEqual([{ refreshToken: 'opaque-refresh', client: { address: expect.stringContaining('127.0.0.1'), userAgent: 'spec-agent/1.0' } }]);
+  });
+
+  it('sends at most 512 characters of the User-Agent, and none when the header is missing', async () => {
+    t.rpc.reply(AuthRpc.refresh, tokens);
+    await http().post('/v1/auth/refresh').set('user-agent', 'x'.repeat(600)).send({ refreshToken: 'opaque-refresh' });
+    await http().post('/v1/auth/refresh').unset('user-agent').send({ refreshToken: 'opaque-refresh' });
+    const [long, missing] = t.rpc.payloadsOf(AuthRpc.refresh) as { client: { userAgent?: string } }[];
+    expect(long?.client.userAgent).toBe('x'.repeat(512));
+    expect(missing?.client.userAgent).toBeUndefined();
   });
 
   it('answers an unknown refresh token with 401 AUTH.INVALID_REFRESH_TOKEN', async () => {
@@ -144,12 +153,20 @@ describe('POST /v1/auth/login, refresh, logout', () => {
     const res = await http().post('/v1/auth/logout').send({ refreshToken: 'opaque-refresh' });
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
-    expect(t.rpc.payloadsOf(AuthRpc.logout)).toEqual([{ refreshToken: 'opaque-refresh' }]);
+    expect(t.rpc.payloadsOf(AuthRpc.logout)).toEqual([{ refreshToken: 'opaque-refresh', client: expect.objectContaining({ address: expect.stringContaining('127.0.0.1') }) }]);
   });
 
   it('refuses a logout without refreshToken with 400', async () => {
     const res = await http().post('/v1/auth/logout').send({});
     expect(res.status).toBe(400);
     expect(res.body.errors.map((error: { field: string }) => error.field)).toContain('refreshToken');
+  });
+});
+
+describe('clientContextOf', () => {
+  it('drops control characters and lone surrogates, keeps the rest', async () => {
+    const { clientContextOf } = await import('../http/client-context.decorator.js');
+    const request = { ip: '203.0.113.7', header: () => 'Agent\u0001/1.0 \ud800ok \ud83d\ude00' } as never;
+    expect(clientContextOf(request)).toEqual({ address: '203.0.113.7', userAgent: 'Agent/1.0 ok \ud83d\ude00' });
   });
 });

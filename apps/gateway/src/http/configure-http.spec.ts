@@ -163,10 +163,14 @@ describe('OpenAPI', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz', '/readyz',
-      '/v1/auth/login', '/v1/auth/logout', '/v1/auth/refresh', '/v1/auth/register',
+      '/v1/auth/email/verification', '/v1/auth/email/verify',
+      '/v1/auth/login', '/v1/auth/login/mfa', '/v1/auth/logout', '/v1/auth/mfa/totp', '/v1/auth/mfa/totp/confirm',
+      '/v1/auth/password/change', '/v1/auth/password/forgot', '/v1/auth/password/reset',
+      '/v1/auth/refresh', '/v1/auth/register', '/v1/auth/sessions', '/v1/auth/sessions/{id}',
       '/v1/notifications', '/v1/notifications/stream', '/v1/notifications/{id}/read',
       '/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/cancel', '/v1/orders/{id}/status',
-      '/v1/users', '/v1/users/me', '/v1/users/me/preferences', '/v1/users/{id}', '/v1/users/{id}/roles', '/v1/users/{id}/sessions/revoke',
+      '/v1/users', '/v1/users/me', '/v1/users/me/preferences', '/v1/users/{id}', '/v1/users/{id}/disable', '/v1/users/{id}/enable',
+      '/v1/users/{id}/roles', '/v1/users/{id}/security-events', '/v1/users/{id}/sessions/revoke',
     ]);
     const createOrder = doc.paths['/v1/orders'].post;
     expect(createOrder.security).toEqual([{ bearer: [] }]);

@@ -7,7 +7,14 @@ interface ClassifiedError {
   code: string;
   message: string;
   fieldErrors?: FieldError[];
+  mfaToken?: string;
 }
+
+// The one problem that carries a value for the next step: AUTH.MFA_REQUIRED's token for POST /v1/auth/login/mfa.
+const mfaTokenOf = (error: ApplicationError): string | undefined => {
+  const token = error.details?.mfaToken;
+  return error.code === ErrorCodes.AUTH_MFA_REQUIRED && typeof token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : undefined;
+};
 
 // Nest and Express signal edge-level refusals with an HTTP status only; this gives each a stable code.
 const CODE_OF_HTTP_STATUS: Readonly<Record<number, string>> = {
@@ -62,7 +69,7 @@ const isSyntaxErrorFromBodyParser = (exception: HttpException): boolean =>
 
 const classify = (exception: unknown): ClassifiedError => {
   if (exception instanceof ApplicationError) {
-    return { code: exception.code, message: exception.message, fieldErrors: fieldErrorsOf(exception) };
+    return { code: exception.code, message: exception.message, fieldErrors: fieldErrorsOf(exception), mfaToken: mfaTokenOf(exception) };
   }
   if (exception instanceof HttpException) {
     if (isSyntaxErrorFromBodyParser(exception)) return { code: ErrorCodes.VALIDATION_FAILED, message: 'The request body is not valid JSON.' };
@@ -73,7 +80,7 @@ const classify = (exception: unknown): ClassifiedError => {
 
 /** Turns anything thrown while serving a request into problem details that are safe to show a client. */
 export const exceptionToProblem = (exception: unknown, context: { instance: string; requestId: string }): ProblemDetails => {
-  const { code, message, fieldErrors } = classify(exception);
+  const { code, message, fieldErrors, mfaToken } = classify(exception);
   const { status, title } = statusOfCode(code);
   const serverSide = status >= 500;
   // Every 500 looks the same from outside, whatever code (or no code) caused it.
@@ -88,5 +95,6 @@ export const exceptionToProblem = (exception: unknown, context: { instance: stri
     requestId: context.requestId,
   };
   if (!serverSide && fieldErrors?.length) problem.errors = fieldErrors;
+  if (mfaToken) problem.mfaToken = mfaToken;
   return problem;
 };

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { NotificationView, OrderView, UserProfile } from '@plinth/contracts';
+import { NotificationView, OrderView, SecurityEventView, UserProfile } from '@plinth/contracts';
 
 // Response shapes that exist only at the HTTP edge, declared as classes so OpenAPI can describe them.
 
@@ -17,6 +17,7 @@ export class ProblemDetailsModel {
   @ApiProperty({ example: 'COMMON.VALIDATION_FAILED', description: 'Stable error code; never reused for another meaning' }) code: string;
   @ApiProperty({ example: '0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e', description: 'Echo of x-request-id' }) requestId: string;
   @ApiPropertyOptional({ type: [FieldErrorModel], description: 'Per-field problems (validation failures only)' }) errors?: FieldErrorModel[];
+  @ApiPropertyOptional({ description: 'AUTH.MFA_REQUIRED only: short-lived token for POST /v1/auth/login/mfa with a code', example: 'q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E' }) mfaToken?: string;
 }
 
 const nextCursor = { type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' };
@@ -33,5 +34,10 @@ export class UserProfilePageModel {
 
 export class NotificationPageModel {
   @ApiProperty({ type: [NotificationView] }) items: NotificationView[];
+  @ApiProperty(nextCursor) nextCursor: string | null;
+}
+
+export class SecurityEventPageModel {
+  @ApiProperty({ type: [SecurityEventView] }) items: SecurityEventView[];
   @ApiProperty(nextCursor) nextCursor: string | null;
 }

@@ -15,6 +15,8 @@ export interface ProblemDetails {
   code: string;
   requestId: string;
   errors?: FieldError[];
+  /** AUTH.MFA_REQUIRED only: the token for POST /v1/auth/login/mfa. */
+  mfaToken?: string;
 }
 
 export const problemTypeOf = (code: string): string => PROBLEM_TYPE_BASE + code.toLowerCase().replace(/[._]/g, '-');

@@ -1,9 +1,10 @@
 import type { UserProfile } from '@plinth/contracts';
 
-export const toUserProfile = ({ id, email, displayName, createdAt, updatedAt }: UserProfile): UserProfile => ({
+export const toUserProfile = ({ id, email, displayName, emailVerified, createdAt, updatedAt }: UserProfile): UserProfile => ({
   id,
   email,
   displayName,
+  emailVerified,
   createdAt,
   updatedAt,
 });

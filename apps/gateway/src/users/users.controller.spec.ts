@@ -12,6 +12,7 @@ const profile = (overrides: Partial<UserProfile> = {}): UserProfile => ({
   id: userId,
   email: 'ada@example.com',
   displayName: 'Ada',
+  emailVerified: false,
   createdAt: '2026-11-24T12:00:00.000Z',
   updatedAt: '2026-11-24T12:00:00.000Z',
   ...overrides,

@@ -5,6 +5,6 @@ import { SmtpMailer } from './smtp-mailer.js';
 /** Emails notifications when SMTP_URL is set; inert otherwise. */
 @Module({
   providers: [EmailSender, SmtpMailer],
-  exports: [EmailSender],
+  exports: [EmailSender, SmtpMailer],
 })
 export class EmailModule {}

@@ -25,6 +25,10 @@ export class Profile {
   @Property({ type: 'boolean', default: true })
   emailNotifications = true;
 
+  /** Auth proved the address (`auth.email.verified`); auth owns the proof, this is its projection. */
+  @Property({ type: 'boolean', default: false })
+  emailVerified = false;
+
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date;
 

@@ -8,6 +8,7 @@ describe('toUserProfile', () => {
       id: '0192f3a4-0000-7000-8000-000000000001',
       email: 'ada@example.com',
       displayName: 'Ada',
+      emailVerified: true,
       createdAt: new Date('2026-11-24T10:00:00.123Z'),
       updatedAt: new Date('2026-11-24T11:00:00.456Z'),
       internalNote: 'must not leak',
@@ -17,6 +18,7 @@ describe('toUserProfile', () => {
       id: '0192f3a4-0000-7000-8000-000000000001',
       email: 'ada@example.com',
       displayName: 'Ada',
+      emailVerified: true,
       createdAt: '2026-11-24T10:00:00.123Z',
       updatedAt: '2026-11-24T11:00:00.456Z',
     });

@@ -6,6 +6,7 @@ export const toUserProfile = (profile: Profile): UserProfile => ({
   id: profile.id,
   email: profile.email,
   displayName: profile.displayName,
+  emailVerified: profile.emailVerified,
   createdAt: profile.createdAt.toISOString(),
   updatedAt: profile.updatedAt.toISOString(),
 });

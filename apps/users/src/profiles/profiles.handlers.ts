@@ -3,6 +3,7 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AuthEvents,
+  EmailVerifiedEvent,
   EnsureProfileRequest,
   GetNotificationRecipientRequest,
   GetProfileRequest,
@@ -27,6 +28,11 @@ export class ProfilesHandlers {
   @EventPattern(AuthEvents.userRegistered)
   async onUserRegistered(@Payload() event: UserRegisteredEvent): Promise<void> {
     await this.profiles.createFromRegistration(event);
+  }
+
+  @EventPattern(AuthEvents.emailVerified)
+  async onEmailVerified(@Payload() event: EmailVerifiedEvent): Promise<void> {
+    await this.profiles.markEmailVerified(event);
   }
 
   // Sent by the gateway right after registration (the same data also arrives as auth.user.registered).

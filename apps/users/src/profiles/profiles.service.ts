@@ -6,6 +6,7 @@ import {
   ErrorCodes,
   isAdmin,
   type Actor,
+  type EmailVerifiedEvent,
   type EnsureProfileRequest,
   type ListUsersRequest,
   type NotificationRecipient,
@@ -20,7 +21,8 @@ import { emailPrefixPattern } from './email-prefix-pattern.js';
 import { Profile } from './profile.entity.js';
 import { toUserProfile } from './profile.mapper.js';
 
-/** Inbox consumer name: renaming it would make already-applied registrations look new. */
+/** Inbox consumer names: renaming one would make already-applied events look new. */
+const EMAIL_VERIFIED = 'users.email-verified';
 export const PROFILE_FROM_REGISTRATION = 'users.profile-from-registration';
 
 interface NewProfile {
@@ -41,6 +43,14 @@ export class ProfilesService {
   /** The registration event and the gateway's ensure call race; whichever inserts first wins, the other is a no-op. */
   async createFromRegistration(event: UserRegisteredEvent): Promise<void> {
     await this.inbox.process(event, PROFILE_FROM_REGISTRATION, (em) => this.insertIfAbsent(em, event.data));
+  }
+
+  /** Projects auth's proof of the address. A profile not there yet is an error, so the broker retries the event. */
+  async markEmailVerified(event: EmailVerifiedEvent): Promise<void> {
+    await this.inbox.process(event, EMAIL_VERIFIED, async (em) => {
+      const updated = await em.nativeUpdate(Profile, { id: event.data.userId }, { emailVerified: true });
+      if (updated === 0) throw new Error(`no profile ${event.data.userId} yet to mark its email verified`);
+    });
   }
 
   async ensure(request: EnsureProfileRequest): Promise<UserProfile> {
@@ -121,7 +131,7 @@ export class ProfilesService {
     const now = new Date();
     await em
       .createQueryBuilder(Profile)
-      .insert({ id: profile.userId, email: profile.email, displayName: profile.displayName, emailNotifications: true, createdAt: now, updatedAt: now })
+      .insert({ id: profile.userId, email: profile.email, displayName: profile.displayName, emailNotifications: true, emailVerified: false, createdAt: now, updatedAt: now })
       .onConflict('id')
       .ignore()
       .execute();

@@ -14,8 +14,8 @@ export type RpcService = (typeof RpcServices)[number];
  * lists, whether or not the service is running, and its replicas compete for them.
  */
 export const DurableSubscriptions: Readonly<Record<string, readonly string[]>> = {
-  users: [AuthEvents.userRegistered],
-  notifications: [AuthEvents.userRegistered, OrdersEvents.orderCreated, OrdersEvents.orderStatusChanged],
+  users: [AuthEvents.userRegistered, AuthEvents.emailVerified],
+  notifications: [AuthEvents.userRegistered, OrdersEvents.orderCreated, OrdersEvents.orderStatusChanged, AuthEvents.accountEmailRequested],
 };
 
 /**
