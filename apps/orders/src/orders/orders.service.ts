@@ -31,6 +31,8 @@ import { Order } from './order.entity.js';
 import { assertTransition } from './order-lifecycle.js';
 import { toOrderView } from './order.mapper.js';
 import { computeOrderTotal } from './order-total.js';
+import { priceOrderLines } from './order-pricing.js';
+import { PriceReadModel } from '../prices/price-read-model.js';
 import { createOrderRequestHash } from './request-hash.js';
 
 const SOURCE = 'orders';
@@ -52,6 +54,7 @@ export class OrdersService {
     private readonly em: EntityManager,
     private readonly outbox: Outbox,
     private readonly config: OrdersConfig,
+    private readonly prices: PriceReadModel,
   ) {}
 
   /**
@@ -61,12 +64,8 @@ export class OrdersService {
   async create(request: CreateOrderRequest, retried = false): Promise<CreateOrderResult> {
     const { actor, currency, items, idempotencyKey } = request;
     const em = this.em.fork();
-    const order = Object.assign(new Order(), {
-      userId: actor.userId,
-      currency,
-      items: items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
-      total: computeOrderTotal(items),
-    });
+    const lines = priceOrderLines(currency, items, await this.prices.pricesOf(items.map((item) => item.sku)));
+    const order = Object.assign(new Order(), { userId: actor.userId, currency, items: lines, total: computeOrderTotal(lines) });
     const spentKey = idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash: createOrderRequestHash(request) };
     const keyRow = spentKey && Object.assign(new OrderIdempotencyKey(), { userId: actor.userId, ...spentKey, order });
     const outboxRows = this.outbox.rowsFor(this.orderCreatedEvent(order));
