@@ -19,3 +19,4 @@ export { PrometheusServer, type ActiveAlert, type PrometheusServerOptions, type 
 export { metricNamesIn, PROMETHEUS_OWN_SERIES } from './prometheus/promql-metric-names.js';
 export * from './prometheus/monitoring-queries.js';
 export * from './api-document/index.js';
+export * from './test-products.js';

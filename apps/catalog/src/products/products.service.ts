@@ -11,6 +11,7 @@ import {
   ProductChangedEvent,
   type Actor,
   type AdjustStockRequest,
+  type CreateProductBody,
   type CreateProductRequest,
   type GetProductRequest,
   type ListProductsRequest,
@@ -26,6 +27,7 @@ const SOURCE = 'catalog';
 
 const INSERT = `insert into "products" ("sku", "name", "description", "currency", "unit_price", "stock", "reserved", "version", "created_at", "updated_at")
   values (?, ?, ?, ?, ?, ?, 0, 1, ?, ?) returning *`;
+const INSERT_IF_NEW = INSERT.replace(' returning *', ' on conflict ("sku") do nothing returning *');
 // coalesce: a field left out of the PATCH keeps its value. The version condition is optional (If-Match).
 const UPDATE = `update "products" set "name" = coalesce(?, "name"), "description" = coalesce(?, "description"),
   "unit_price" = coalesce(?, "unit_price"), "version" = "version" + 1, "updated_at" = ?
@@ -80,6 +82,17 @@ export class ProductsService {
       }
       throw error;
     }
+  }
+
+  /** Creates the products whose sku is new, each with its event; returns how many were created. */
+  async createMissing(products: readonly CreateProductBody[]): Promise<number> {
+    let created = 0;
+    for (const product of products) {
+      const now = new Date();
+      const params = [product.sku, product.name, product.description ?? '', product.currency, product.unitPrice, product.stock, now, now];
+      if (await this.changeWithEvent(CatalogEvents.productCreated, INSERT_IF_NEW, params, true)) created += 1;
+    }
+    return created;
   }
 
   async update(request: UpdateProductRequest): Promise<ProductView> {
