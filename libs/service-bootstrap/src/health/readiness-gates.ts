@@ -1,5 +1,5 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { HealthIndicatorService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
 
 interface ReadinessGate {
   isOpen: () => boolean;
@@ -31,5 +31,5 @@ export class ReadinessGates {
 
 /** Global, so that the app's feature modules (imported below the root) register gates the root's /readyz reads. */
 @Global()
-@Module({ providers: [ReadinessGates], exports: [ReadinessGates] })
+@Module({ imports: [TerminusModule], providers: [ReadinessGates], exports: [ReadinessGates] })
 export class ReadinessGatesModule {}
