@@ -70,8 +70,9 @@ export class ReservationsService {
       if (await this.lockReservation(tx, orderId)) return;
       const lines = reservationLines(items);
       const rows = await tx.execute<StockRow[]>(
-        `select "sku", "currency", "stock", "reserved" from "products" where "sku" = any(?) order by "sku" for update`,
-        [lines.map((line) => line.sku)],
+        `select "sku", "currency", "stock", "reserved" from "products"
+          where "sku" in (select jsonb_array_elements_text(?::jsonb)) order by "sku" for update`,
+        [JSON.stringify(lines.map((line) => line.sku))],
       );
       const refused = refusedLines(lines, rows, currency);
       const meta = { source: SOURCE, correlationId: event.correlationId };
@@ -80,11 +81,7 @@ export class ReservationsService {
         committed = this.outbox.add(tx, createEvent(CatalogEvents.stockRejected, StockRejectedEvent.VERSION, { orderId, lines: refused }, meta));
         return;
       }
-      await tx.execute(
-        `update "products" as p set "reserved" = p."reserved" + l."quantity"
-          from unnest(?::text[], ?::int[]) as l("sku", "quantity") where p."sku" = l."sku"`,
-        [lines.map((line) => line.sku), lines.map((line) => line.quantity)],
-      );
+      await this.changeReserved(tx, lines, 1);
       await this.insertReservation(tx, orderId, 'reserved', lines);
       committed = this.outbox.add(tx, createEvent(CatalogEvents.stockReserved, StockReservedEvent.VERSION, { orderId, lines }, meta));
     });
@@ -106,16 +103,21 @@ export class ReservationsService {
         return;
       }
       if (reservation.status !== 'reserved') return;
-      await tx.execute(
-        `update "products" as p set "reserved" = p."reserved" - l."quantity"
-          from unnest(?::text[], ?::int[]) as l("sku", "quantity") where p."sku" = l."sku"`,
-        [reservation.lines.map((line) => line.sku), reservation.lines.map((line) => line.quantity)],
-      );
+      await this.changeReserved(tx, reservation.lines, -1);
       await tx.execute(`update "stock_reservations" set "status" = 'released', "updated_at" = now() where "order_id" = ?`, [orderId]);
       const data = { orderId, lines: reservation.lines };
       committed = this.outbox.add(tx, createEvent(CatalogEvents.stockReleased, StockReleasedEvent.VERSION, data, { source: SOURCE, correlationId: event.correlationId }));
     });
     this.outbox.notifyCommitted(committed);
+  }
+
+  /** reserved += sign × quantity for every line, in one statement (the lines travel as one jsonb parameter). */
+  private async changeReserved(tx: EntityManager, lines: readonly ReservationLine[], sign: 1 | -1): Promise<void> {
+    await tx.execute(
+      `update "products" as p set "reserved" = p."reserved" + ? * l."quantity"
+        from jsonb_to_recordset(?::jsonb) as l("sku" text, "quantity" int) where p."sku" = l."sku"`,
+      [sign, JSON.stringify(lines)],
+    );
   }
 
   private async lockReservation(tx: EntityManager, orderId: string): Promise<{ status: ReservationStatus; lines: ReservationLine[] } | undefined> {

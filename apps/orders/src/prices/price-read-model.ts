@@ -17,8 +17,9 @@ const PRICES_OF = new PreparedStatement<{ sku: string; currency: string; unit_pr
 
 // Version-ordered upsert: a product event (or a warm-up page) older than what is stored changes nothing, so
 // redelivery and reordering can never bring back an old price.
+// The rows travel as ONE jsonb parameter (MikroORM's execute inlines a JS array as a value list, not an array).
 const UPSERT = `insert into "product_prices" ("sku", "currency", "unit_price", "version")
-  select * from unnest(?::text[], ?::text[], ?::int[], ?::int[])
+  select "sku", "currency", "unitPrice", "version" from jsonb_to_recordset(?::jsonb) as p("sku" text, "currency" text, "unitPrice" int, "version" int)
   on conflict ("sku") do update set "currency" = excluded."currency", "unit_price" = excluded."unit_price", "version" = excluded."version"
   where "product_prices"."version" < excluded."version"`;
 
@@ -35,7 +36,8 @@ export class PriceReadModel {
   /** In the caller's transaction when given one (the inbox's), else on its own. */
   async apply(products: readonly Pick<ProductChangedData, 'sku' | 'currency' | 'unitPrice' | 'version'>[], em: EntityManager = this.em.fork()): Promise<void> {
     if (products.length === 0) return;
-    await em.execute(UPSERT, [products.map((p) => p.sku), products.map((p) => p.currency), products.map((p) => p.unitPrice), products.map((p) => p.version)]);
+    const rows = products.map(({ sku, currency, unitPrice, version }) => ({ sku, currency, unitPrice, version }));
+    await em.execute(UPSERT, [JSON.stringify(rows)]);
   }
 
   async isEmpty(): Promise<boolean> {
