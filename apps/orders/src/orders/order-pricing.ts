@@ -22,7 +22,9 @@ export function priceOrderLines(currency: string, items: readonly OrderItemInput
   }
   const changed = items.filter((item) => item.unitPrice !== undefined && item.unitPrice !== current(item.sku).unitPrice);
   if (changed.length > 0) {
-    throw new ApplicationError(ErrorCodes.ORDERS_PRICE_CHANGED, `The price changed: ${changed.map((item) => item.sku).join(', ')}`, {
+    // The message (the problem's `detail` at the gateway) names the current prices too, for clients without `details`.
+    const described = changed.map((item) => `${item.sku} costs ${current(item.sku).unitPrice} now, not ${String(item.unitPrice)}`);
+    throw new ApplicationError(ErrorCodes.ORDERS_PRICE_CHANGED, `The price changed: ${described.join('; ')}`, {
       lines: changed.map((item) => ({ sku: item.sku, requestedUnitPrice: item.unitPrice, currentUnitPrice: current(item.sku).unitPrice })),
     });
   }
