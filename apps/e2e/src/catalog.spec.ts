@@ -16,7 +16,8 @@ let adminToken: string;
 let shopper: RegisteredUser;
 
 beforeAll(async () => {
-  system = await startE2eSystem();
+  // 200 orders at once on two shared cores: RPCs may queue for seconds before orders answers (not what this tests).
+  system = await startE2eSystem({ env: { RPC_TIMEOUT_MS: '30000' } });
   api = new PlinthApi(system.gatewayUrl);
   adminToken = (await api.login(ADMIN.email, ADMIN.password)).accessToken;
   shopper = await api.register('catalog');

@@ -167,7 +167,10 @@ export interface paths {
         /** The caller's orders, newest first (admins: everyone's, or one user's with ?userId) */
         get: operations["OrdersController_list"];
         put?: never;
-        /** Place an order; safe to retry with the same Idempotency-Key */
+        /**
+         * Place an order; safe to retry with the same Idempotency-Key
+         * @description Lines are priced by the server from the catalog; a `unitPrice` the client sends is an assertion of the current price (409 ORDERS.PRICE_CHANGED otherwise). Unknown sku or a product in another currency: 422. The order starts `pending`; the stock saga makes it `confirmed` or `rejected`.
+         */
         post: operations["OrdersController_create"];
         delete?: never;
         options?: never;
@@ -2379,6 +2382,26 @@ export interface operations {
                      *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
                      *       "instance": "/v1/orders",
                      *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved)",
+                     *       "instance": "/v1/orders",
+                     *       "code": "COMMON.CONFLICT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
                      */

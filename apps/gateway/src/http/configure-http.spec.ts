@@ -166,6 +166,7 @@ describe('OpenAPI', () => {
       '/v1/auth/login', '/v1/auth/logout', '/v1/auth/refresh', '/v1/auth/register',
       '/v1/notifications', '/v1/notifications/stream', '/v1/notifications/{id}/read',
       '/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/cancel', '/v1/orders/{id}/status',
+      '/v1/products', '/v1/products/{sku}', '/v1/products/{sku}/stock',
       '/v1/users', '/v1/users/me', '/v1/users/me/preferences', '/v1/users/{id}', '/v1/users/{id}/roles', '/v1/users/{id}/sessions/revoke',
     ]);
     const createOrder = doc.paths['/v1/orders'].post;
