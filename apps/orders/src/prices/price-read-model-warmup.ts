@@ -6,6 +6,9 @@ import { PriceReadModel } from './price-read-model.js';
 
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 2_000;
+// Per page, whatever RPC_TIMEOUT_MS is: a request sent before catalog declared its queue is dropped by the broker, and
+// the next try should not wait long for its answer.
+const PAGE_TIMEOUT_MS = 3_000;
 
 /**
  * A fresh orders database knows no price, so it could price no order until every product changed once. At start,
@@ -53,7 +56,7 @@ export class PriceReadModelWarmup implements OnApplicationBootstrap, OnModuleDes
     let cursor: string | undefined;
     let count = 0;
     do {
-      const page = await this.rpc.send<Page<ProductView>>(CatalogRpc.list, { limit: MAX_PAGE_LIMIT, cursor });
+      const page = await this.rpc.send<Page<ProductView>>(CatalogRpc.list, { limit: MAX_PAGE_LIMIT, cursor }, { timeoutMs: PAGE_TIMEOUT_MS });
       await this.prices.apply(page.items);
       count += page.items.length;
       cursor = page.nextCursor ?? undefined;
