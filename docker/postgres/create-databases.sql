@@ -3,3 +3,4 @@ CREATE DATABASE plinth_auth;
 CREATE DATABASE plinth_users;
 CREATE DATABASE plinth_orders;
 CREATE DATABASE plinth_notifications;
+CREATE DATABASE plinth_catalog;

@@ -7,8 +7,10 @@ import pg from 'pg';
 import { ensureDatabaseExists } from '@plinth/persistence';
 import { freePort, PrivatePostgres, PrivateRabbit, ServiceProcess } from '@plinth/testing';
 
-export const SERVICES = ['gateway', 'auth', 'users', 'orders', 'notifications'];
-const DATABASE_SERVICES = ['auth', 'users', 'orders', 'notifications'];
+export const SERVICES = ['gateway', 'auth', 'users', 'orders', 'notifications', 'catalog'];
+const DATABASE_SERVICES = ['auth', 'users', 'orders', 'notifications', 'catalog'];
+// What the order load buys (order-load.mjs), with stock no scenario can exhaust: every order is meant to be confirmed.
+export const CHAOS_PRODUCTS = [{ sku: 'CHAOS-1', name: 'Chaos load product', currency: 'EUR', unitPrice: 1000, stock: 100_000_000 }];
 
 const serviceEnv = () => ({
   NODE_ENV: 'test',
@@ -85,6 +87,7 @@ export class ChaosSystem {
       PORT: String(port),
       RABBITMQ_URL: this.rabbit.url,
       ...(DATABASE_SERVICES.includes(name) ? { DATABASE_URL: this.databaseUrlOf(name) } : {}),
+      ...(name === 'catalog' ? { SEED_PRODUCTS: JSON.stringify(CHAOS_PRODUCTS) } : {}),
     });
     service.start();
     this.replicas.get(name).push(service);

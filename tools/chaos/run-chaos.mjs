@@ -7,7 +7,7 @@ import { registerUsers } from './order-load.mjs';
 import { scenarios } from './scenarios.mjs';
 
 const SINGLE = {};
-const PAIRS = { gateway: 2, auth: 2, users: 2, orders: 2, notifications: 2 };
+const PAIRS = { gateway: 2, auth: 2, users: 2, orders: 2, notifications: 2, catalog: 2 };
 
 /** Order of execution and the layout each scenario needs. */
 const LAYOUT = {

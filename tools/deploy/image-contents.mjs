@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 export const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Each deployable app and the PORT it listens on (the image's default and HEALTHCHECK port). */
-export const appPorts = { gateway: 3000, auth: 3001, users: 3002, orders: 3003, notifications: 3004 };
+export const appPorts = { gateway: 3000, auth: 3001, users: 3002, orders: 3003, notifications: 3004, catalog: 3005 };
 export const deployableApps = Object.keys(appPorts);
 const scope = '@plinth/';
 

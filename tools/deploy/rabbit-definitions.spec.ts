@@ -12,8 +12,8 @@ describe('k8s/base/infra/rabbitmq/definitions.json', () => {
     const definitions = JSON.parse(readFileSync(definitionsFile, 'utf8')) as { exchanges: { name: string }[]; queues: { name: string }[] };
     const queues = definitions.queues.map((queue) => queue.name);
     expect(definitions.exchanges.map((exchange) => exchange.name)).toContain('plinth.events');
-    for (const service of ['auth', 'users', 'orders', 'notifications']) expect(queues).toContain(`${service}.rpc`);
-    for (const consumer of ['users', 'notifications']) expect(queues).toEqual(expect.arrayContaining([`${consumer}.events`, `${consumer}.events.dlq`, `${consumer}.events.retry.1`]));
+    for (const service of ['auth', 'users', 'orders', 'notifications', 'catalog']) expect(queues).toContain(`${service}.rpc`);
+    for (const consumer of ['users', 'notifications', 'orders', 'catalog']) expect(queues).toEqual(expect.arrayContaining([`${consumer}.events`, `${consumer}.events.dlq`, `${consumer}.events.retry.1`]));
   });
 
   it('limits every service\'s broker user to its part of the topology, with no password in the file', () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: run the whole system locally — check infrastructure, install, build, create the
-// databases, start the five services with prefixed logs, wait until each is ready, print the URL.
+// databases, start the six services with prefixed logs, wait until each is ready, print the URL.
 // Ctrl-C / SIGTERM stops every service gracefully. Reads its own env (PORT, RABBITMQ_URL,
 // DATABASE_SERVER_URL, LOG_FORMAT…) and passes everything else through to the services.
 // `npm start -- --tls` (or PLINTH_TLS=1): TLS on every hop, on private nodes (tools/dev/tls-mode.mjs).
@@ -25,12 +25,22 @@ const die = (text) => {
 
 const databaseServerUrl = (process.env.DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
 const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Demo products, created by catalog at start when their sku is new (SEED_PRODUCTS; existing ones are left alone).
+// SKU-1 and SKU-2 are the ones the bench's yardstick orders, at the prices it asserts.
+const DEMO_PRODUCTS = [
+  { sku: 'SKU-1', name: 'Espresso machine', description: 'Stainless steel, 15 bar', currency: 'EUR', unitPrice: 1250, stock: 1_000_000 },
+  { sku: 'SKU-2', name: 'Coffee beans, 1 kg', description: 'Medium roast', currency: 'EUR', unitPrice: 99, stock: 1_000_000 },
+  { sku: 'MUG-1', name: 'Mug', currency: 'EUR', unitPrice: 850, stock: 200 },
+  { sku: 'GRINDER-1', name: 'Burr grinder', currency: 'EUR', unitPrice: 12900, stock: 25 },
+];
 const services = [
   { name: 'gateway', port: Number(process.env.PORT ?? 3000), color: '35' },
   { name: 'auth', port: 3001, database: 'plinth_auth', color: '33' },
   { name: 'users', port: 3002, database: 'plinth_users', color: '32' },
   { name: 'orders', port: 3003, database: 'plinth_orders', color: '34' },
   { name: 'notifications', port: 3004, database: 'plinth_notifications', color: '36' },
+  { name: 'catalog', port: 3005, database: 'plinth_catalog', color: '31', env: { SEED_PRODUCTS: JSON.stringify(DEMO_PRODUCTS) } },
 ];
 const READY_TIMEOUT_MS = 120_000;
 const tlsMode = process.argv.includes('--tls') || ['1', 'true'].includes(process.env.PLINTH_TLS ?? '');
@@ -53,7 +63,7 @@ function reachable(url, defaultPort) {
 
 async function checkInfrastructure() {
   const where = (url, port) => `${new URL(url).hostname}:${new URL(url).port || port}`;
-  const [postgres, rabbit] = await Promise.all([reachable(databaseServerUrl, 5432), reachable(rabbitmqUrl, 5672)]);
+  const [postgres, rabbit, redis] = await Promise.all([reachable(databaseServerUrl, 5432), reachable(rabbitmqUrl, 5672), reachable(redisUrl, 6379)]);
   const problems = [];
   if (postgres) {
     problems.push(
@@ -64,8 +74,11 @@ async function checkInfrastructure() {
   if (rabbit) {
     problems.push(`RabbitMQ is not reachable at ${where(rabbitmqUrl, 5672)} (${rabbit}). Start it with:\n    rabbitmq-server -detached`);
   }
+  if (redis) {
+    problems.push(`Redis is not reachable at ${where(redisUrl, 6379)} (${redis}). Start it with:\n    redis-server --daemonize yes`);
+  }
   if (problems.length > 0) die(problems.join('\n'));
-  say(`PostgreSQL ${where(databaseServerUrl, 5432)} and RabbitMQ ${where(rabbitmqUrl, 5672)} are reachable`);
+  say(`PostgreSQL ${where(databaseServerUrl, 5432)}, RabbitMQ ${where(rabbitmqUrl, 5672)} and Redis ${where(redisUrl, 6379)} are reachable`);
 }
 
 function runStep(label, command, args) {
@@ -150,6 +163,9 @@ async function main() {
       ACCOUNT_EMAIL_SEALING_KEY: accountEmailSealingKey,
       ...(mailSink ? { SMTP_URL: mailSink.smtpUrl } : {}),
       ...(service.database ? { DATABASE_URL: `${databaseServerUrl}/${service.database}` } : {}),
+      // The gateway keeps its rate limits in Redis, as in every deployment.
+      ...(service.name === 'gateway' && !tlsMode ? { REDIS_URL: redisUrl } : {}),
+      ...service.env,
       ...localTls?.envFor(service.database),
     };
     if (!service.database) delete env.DATABASE_URL;

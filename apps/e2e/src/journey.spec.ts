@@ -34,6 +34,15 @@ describe('customer journey', () => {
     api = new PlinthApi(system.gatewayUrl);
   }, SYSTEM_START_TIMEOUT_MS);
 
+  /** The order as its owner sees it once the stock saga has confirmed it (catalog reserved its lines). */
+  const confirmedBySaga = (order: OrderView): Promise<OrderView> =>
+    eventually(async () => {
+      const res = await api.get(`/v1/orders/${order.id}`, customer.tokens.accessToken);
+      expectStatus(res, 200, 'GET own order');
+      const current = res.body as OrderView;
+      return current.status === 'confirmed' ? current : undefined;
+    }, { timeoutMs: 20_000, description: `order ${order.id} confirmed by the saga` });
+
   afterAll(() => stopE2eSystem(system, 'journey'), 60_000);
 
   it('registers a customer and answers with a bearer token pair', async () => {
@@ -79,23 +88,24 @@ describe('customer journey', () => {
     });
   });
 
-  it('lists the order among the customer\'s own orders', async () => {
+  it('confirms the order once catalog has reserved its stock (the saga), and lists it among the customer\'s own orders', async () => {
+    cancelledOrder = await confirmedBySaga(cancelledOrder);
+    expect(cancelledOrder).toMatchObject({ status: 'confirmed', version: 2 });
     const page = await api.listOrders(customer.tokens.accessToken);
     expect(page).toEqual({ items: [cancelledOrder], nextCursor: null });
   });
 
-  it('lets the customer cancel their pending order', async () => {
+  it('lets the customer cancel their confirmed order', async () => {
     const res = await api.post(`/v1/orders/${cancelledOrder.id}/cancel`, undefined, customer.tokens.accessToken);
     expectStatus(res, 200, 'cancel own order');
-    expect(res.body).toMatchObject({ id: cancelledOrder.id, status: 'cancelled', version: 2 });
+    expect(res.body).toMatchObject({ id: cancelledOrder.id, status: 'cancelled', version: 3 });
   });
 
-  it('lets an admin confirm and then ship another order of the customer', async () => {
-    shippedOrder = await api.createOrder(customer.tokens.accessToken, sampleOrder({ currency: 'USD' }));
+  it('lets an admin ship another order of the customer once the saga confirmed it', async () => {
+    shippedOrder = await confirmedBySaga(await api.createOrder(customer.tokens.accessToken, sampleOrder()));
     adminTokens = await api.login(ADMIN.email, ADMIN.password);
 
-    const confirmed = await api.changeStatus(adminTokens.accessToken, shippedOrder.id, 'confirmed');
-    expect(confirmed).toMatchObject({ id: shippedOrder.id, status: 'confirmed', version: 2 });
+    expect(shippedOrder).toMatchObject({ status: 'confirmed', version: 2 });
     const shipped = await api.changeStatus(adminTokens.accessToken, shippedOrder.id, 'shipped');
     expect(shipped).toMatchObject({ id: shippedOrder.id, status: 'shipped', version: 3 });
 
@@ -111,6 +121,7 @@ describe('customer journey', () => {
     const expected = [
       'welcome',
       `order.created:${cancelledOrder.id}`,
+      `order.status-changed:${cancelledOrder.id}:confirmed`,
       `order.status-changed:${cancelledOrder.id}:cancelled`,
       `order.created:${shippedOrder.id}`,
       `order.status-changed:${shippedOrder.id}:confirmed`,

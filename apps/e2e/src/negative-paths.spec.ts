@@ -13,8 +13,9 @@ import {
 } from './support/plinth-api.js';
 import { expectProblem, expectValidationProblem } from './support/problem-assertions.js';
 
-const item = { sku: 'SKU-1', quantity: 1, unitPrice: 100 };
-const items = (count: number) => Array.from({ length: count }, (_, i) => ({ ...item, sku: `SKU-${i}` }));
+// Products of the test catalog (TEST_PRODUCTS in @plinth/testing), at their price.
+const item = { sku: 'ITEM-0', quantity: 1, unitPrice: 100 };
+const items = (count: number) => Array.from({ length: count }, (_, i) => ({ ...item, sku: `ITEM-${i % 100}` }));
 
 // Every step crosses processes and the broker on two shared cores: allow for a loaded machine.
 vi.setConfig({ testTimeout: 60_000 });

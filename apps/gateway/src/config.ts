@@ -22,6 +22,10 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsString() @Matches(/^\d+(b|kb|mb)$/)
   BODY_LIMIT = '100kb';
 
+  /** `Cache-Control: public, max-age=…` of the public product reads: how stale a browser or CDN may serve them. */
+  @EnvNumber() @IsInt() @Min(0) @Max(3_600)
+  PRODUCTS_MAX_AGE_SECONDS = 10;
+
   /** Requests per minute per client address, all routes. */
   @EnvNumber() @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;

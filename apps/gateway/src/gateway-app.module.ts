@@ -21,6 +21,7 @@ import { UnknownPropertiesInterceptor } from './http/unknown-properties.intercep
 import { NotificationStreamModule } from './notifications/notification-stream.module.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
+import { ProductsController } from './products/products.controller.js';
 import { UserPreferencesController } from './users/user-preferences.controller.js';
 import { UsersController } from './users/users.controller.js';
 
@@ -33,7 +34,7 @@ import { UsersController } from './users/users.controller.js';
     NotificationStreamModule,
     GatewayGraphqlModule,
   ],
-  controllers: [AuthController, AccountController, SessionsController, UsersController, UserAccessController, OrdersController, NotificationsController, UserPreferencesController],
+  controllers: [AuthController, AccountController, SessionsController, UsersController, UserAccessController, OrdersController, ProductsController, NotificationsController, UserPreferencesController],
   providers: [
     // Global guards run in this order: rate limits by address and account (cut floods before any
     // token work), authentication (sets request.user), the caller's write budget, then the route's

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const customer = (): Actor => ({ userId: randomUUID(), roles: [Roles.USER] });
-const body = { currency: 'EUR', items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }] };
+const body = { currency: 'EUR', items: [{ sku: 'ITEM-1', quantity: 1, unitPrice: 100 }] };
 
 async function spendKey(actor: Actor, key: string, age: string): Promise<string> {
   const { order } = await harness.rpc.send<CreateOrderResult>(OrdersRpc.create, { ...body, actor, idempotencyKey: key });

@@ -16,8 +16,9 @@ import { OrdersTestSystem } from './support/orders-test-system.js';
 
 const customer = (): Actor => ({ userId: randomUUID(), roles: [Roles.USER] });
 const admin: Actor = { userId: randomUUID(), roles: [Roles.USER, Roles.ADMIN] };
-const item = { sku: 'SKU-1', quantity: 2, unitPrice: 1999 };
-const body = { currency: 'EUR', items: [item, { sku: 'SKU-2', quantity: 1, unitPrice: 500 }] };
+// Products of the test catalog (TEST_PRODUCTS, served by the harness's catalog stand-in), at their prices.
+const item = { sku: 'SKU-1001', quantity: 2, unitPrice: 1999 };
+const body = { currency: 'EUR', items: [item, { sku: 'SKU-2002', quantity: 1, unitPrice: 500 }] };
 
 let harness: OrdersTestSystem;
 
@@ -85,7 +86,7 @@ describe('orders.create', () => {
   });
 
   it('keeps a total of 10^13 minor units exact', async () => {
-    const items = Array.from({ length: 100 }, (_, index) => ({ sku: `SKU-${index}`, quantity: 1000, unitPrice: 100_000_000 }));
+    const items = Array.from({ length: 100 }, (_, index) => ({ sku: `MAX-${index}`, quantity: 1000, unitPrice: 100_000_000 }));
     const order = await create(customer(), { items });
     expect(order.total).toBe(10_000_000_000_000);
   });

@@ -35,40 +35,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/auth/email/verification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** (Re)send the verification email to the caller's address (valid 24 h; a newer one voids the older); none once verified */
-        post: operations["AccountController_sendEmailVerification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/auth/email/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Prove the account's email address with the token from the verification email */
-        post: operations["AuthController_verifyEmail"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -86,23 +52,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/auth/login/mfa": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Second step of a login with TOTP on: the mfaToken of AUTH.MFA_REQUIRED and a code (or a recovery code) */
-        post: operations["AuthController_loginMfa"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -114,92 +63,6 @@ export interface paths {
         put?: never;
         /** End the session of a refresh token; its access tokens stop working at once */
         post: operations["AuthController_logout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/auth/mfa/totp": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Start TOTP enrolment: a secret for the authenticator app; on only after POST /v1/auth/mfa/totp/confirm */
-        post: operations["AccountController_startTotp"];
-        /** Turn TOTP off with a current code (or a recovery code) */
-        delete: operations["AccountController_disableTotp"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/auth/mfa/totp/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Confirm TOTP with a first code: on from now, and the recovery codes (shown this once) */
-        post: operations["AccountController_confirmTotp"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/auth/password/change": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Change the caller's password (current one required); every other session ends, a confirmation email follows */
-        post: operations["AccountController_changePassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/auth/password/forgot": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Email a password-reset link (valid 30 min) to the account, if there is one: the answer is the same either way */
-        post: operations["AuthController_forgotPassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/auth/password/reset": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set a new password with the token from the reset email; every session of the account ends */
-        post: operations["AuthController_resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -235,40 +98,6 @@ export interface paths {
         /** Create an account and sign in */
         post: operations["AuthController_register"];
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/auth/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller's open sessions, most recently used first; `current` marks this request's */
-        get: operations["SessionsController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/auth/sessions/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** End one of the caller's sessions; its access tokens stop working at once (another user's session: 404) */
-        delete: operations["SessionsController_end"];
         options?: never;
         head?: never;
         patch?: never;
@@ -338,7 +167,10 @@ export interface paths {
         /** The caller's orders, newest first (admins: everyone's, or one user's with ?userId) */
         get: operations["OrdersController_list"];
         put?: never;
-        /** Place an order; safe to retry with the same Idempotency-Key */
+        /**
+         * Place an order; safe to retry with the same Idempotency-Key
+         * @description Lines are priced by the server from the catalog; a `unitPrice` the client sends is an assertion of the current price (409 ORDERS.PRICE_CHANGED otherwise). Unknown sku or a product in another currency: 422. The order starts `pending`; the stock saga makes it `confirmed` or `rejected`.
+         */
         post: operations["OrdersController_create"];
         delete?: never;
         options?: never;
@@ -397,6 +229,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalog, in sku order (keyset pages) */
+        get: operations["ProductsController_list"];
+        put?: never;
+        /** Add a product (admin) */
+        post: operations["ProductsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{sku}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One product */
+        get: operations["ProductsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a product's name, description or price (admin) */
+        patch: operations["ProductsController_update"];
+        trace?: never;
+    };
+    "/v1/products/{sku}/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restock (positive delta) or write off (negative) units; never below the reserved ones (admin) */
+        post: operations["ProductsController_adjustStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -431,40 +316,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/users/{id}/disable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Disable an account (admin, not their own): no login or refresh; its sessions end at once */
-        post: operations["UserAccessController_disable"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/users/{id}/enable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Enable a disabled account again (admin); the user logs in anew */
-        post: operations["UserAccessController_enable"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/users/{id}/roles": {
         parameters: {
             query?: never;
@@ -475,23 +326,6 @@ export interface paths {
         get?: never;
         /** Replace a user's roles (admin, not their own); applies from the user's next refresh */
         put: operations["UserAccessController_setRoles"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/users/{id}/security-events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A user's security-event trail, newest first (admin): logins, password and MFA changes, sessions ended, roles, disabling, deletion */
-        get: operations["UserAccessController_securityEvents"];
-        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -555,6 +389,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdjustStockBody: {
+            /**
+             * @description Units to add (restock) or, negative, to write off; stock never falls below what is reserved
+             * @example 10
+             */
+            delta: number;
+        };
         AuthenticatedUser: {
             /** @example Ada Lovelace */
             displayName: string;
@@ -577,13 +418,7 @@ export interface components {
              * @example confirmed
              * @enum {string}
              */
-            status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
-        };
-        ChangePasswordBody: {
-            /** @example correct horse battery staple */
-            currentPassword: string;
-            /** @example a new correct horse battery */
-            newPassword: string;
+            status: "pending" | "confirmed" | "rejected" | "shipped" | "delivered" | "cancelled";
         };
         CreateOrderBody: {
             /**
@@ -593,30 +428,34 @@ export interface components {
             currency: string;
             items: components["schemas"]["OrderItemInput"][];
         };
+        CreateProductBody: {
+            /**
+             * @description ISO 4217 currency code
+             * @example EUR
+             */
+            currency: string;
+            /** @example Stainless steel, 15 bar */
+            description?: string;
+            /** @example Espresso machine */
+            name: string;
+            /** @example SKU-1 */
+            sku: string;
+            /**
+             * @description Units on hand
+             * @example 100
+             */
+            stock: number;
+            /**
+             * @description Unit price in minor units (e.g. cents)
+             * @example 1250
+             */
+            unitPrice: number;
+        };
         FieldErrorModel: {
             /** @example items.0.quantity */
             field: string;
             /** @example quantity must not be less than 1 */
             message: string;
-        };
-        ForgotPasswordBody: {
-            /**
-             * Format: email
-             * @example ada@example.com
-             */
-            email: string;
-        };
-        LoginMfaBody: {
-            /**
-             * @description A 6-digit code from the authenticator app, or an unused recovery code
-             * @example 123456
-             */
-            code: string;
-            /**
-             * @description The mfaToken of the AUTH.MFA_REQUIRED answer to the password step (valid 5 minutes)
-             * @example q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E
-             */
-            mfaToken: string;
         };
         LoginRequest: {
             /**
@@ -655,10 +494,10 @@ export interface components {
             /** @example SKU-1001 */
             sku: string;
             /**
-             * @description Unit price in minor units (e.g. cents)
+             * @description The unit price (minor units, e.g. cents) the client showed; the server prices the order from the catalog, and refuses it with 409 ORDERS.PRICE_CHANGED when this differs
              * @example 1999
              */
-            unitPrice: number;
+            unitPrice?: number;
         };
         OrderItemView: {
             /** @example 2 */
@@ -685,7 +524,7 @@ export interface components {
             id: string;
             items: components["schemas"]["OrderItemView"][];
             /** @enum {string} */
-            status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
+            status: "pending" | "confirmed" | "rejected" | "shipped" | "delivered" | "cancelled";
             /**
              * @description Sum of quantity × unitPrice, minor units
              * @example 3998
@@ -714,11 +553,6 @@ export interface components {
             /** @example /v1/orders */
             instance: string;
             /**
-             * @description AUTH.MFA_REQUIRED only: short-lived token for POST /v1/auth/login/mfa with a code
-             * @example q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E
-             */
-            mfaToken?: string;
-            /**
              * @description Echo of x-request-id
              * @example 0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e
              */
@@ -730,14 +564,45 @@ export interface components {
             /** @example https://plinth.dev/problems/common-validation-failed */
             type: string;
         };
-        RecoveryCodes: {
+        ProductPageModel: {
+            items: components["schemas"]["ProductView"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        ProductView: {
+            /** @example EUR */
+            currency: string;
             /**
-             * @description Shown once; each works once instead of a TOTP code
-             * @example [
-             *       "abcde-fghij"
-             *     ]
+             * @description Empty when none was given
+             * @example Stainless steel, 15 bar
              */
-            recoveryCodes: string[];
+            description: string;
+            /** @example Espresso machine */
+            name: string;
+            /**
+             * @description Units held by confirmed orders; stock − reserved can be ordered
+             * @example 3
+             */
+            reserved: number;
+            /** @example SKU-1 */
+            sku: string;
+            /**
+             * @description Units on hand (reserved ones included)
+             * @example 100
+             */
+            stock: number;
+            /**
+             * @description Minor units
+             * @example 1250
+             */
+            unitPrice: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description Bumped on every change by an admin; send as If-Match to guard updates
+             * @example 1
+             */
+            version: number;
         };
         RefreshTokenRequest: {
             /** @description Opaque refresh token from a previous token response */
@@ -754,66 +619,12 @@ export interface components {
             /** @example correct horse battery staple */
             password: string;
         };
-        ResetPasswordBody: {
-            /** @example a new correct horse battery */
-            newPassword: string;
-            /**
-             * @description The token from the reset email
-             * @example q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E
-             */
-            token: string;
-        };
         RevokeUserSessionsResult: {
             /**
              * @description Sessions that were still open and are now ended
              * @example 2
              */
             revokedSessions: number;
-        };
-        SecurityEventPageModel: {
-            items: components["schemas"]["SecurityEventView"][];
-            /** @description Pass as ?cursor= for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        SecurityEventView: {
-            /**
-             * Format: uuid
-             * @description Who did it: the user, an administrator, or null when unauthenticated (a failed login)
-             */
-            actorId: string | null;
-            /** @example 203.0.113.7 */
-            address: string | null;
-            /** Format: uuid */
-            id: string;
-            /** Format: date-time */
-            occurredAt: string;
-            /** @enum {string} */
-            type: "login-succeeded" | "login-failed" | "mfa-enabled" | "mfa-disabled" | "password-changed" | "password-reset" | "session-ended" | "roles-changed" | "account-disabled" | "account-enabled" | "account-deleted";
-            /** @example Mozilla/5.0 (X11; Linux x86_64) */
-            userAgent: string | null;
-        };
-        SessionList: {
-            items: components["schemas"]["SessionView"][];
-        };
-        SessionView: {
-            /**
-             * @description Client address of the last login or refresh
-             * @example 203.0.113.7
-             */
-            address: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** @description True for the session of the access token making this request */
-            current: boolean;
-            /** Format: uuid */
-            id: string;
-            /**
-             * Format: date-time
-             * @description The last login or refresh in this session
-             */
-            lastUsedAt: string;
-            /** @example Mozilla/5.0 (X11; Linux x86_64) */
-            userAgent: string | null;
         };
         SetRolesBody: {
             /**
@@ -837,28 +648,23 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
         };
-        TotpCodeBody: {
-            /**
-             * @description A 6-digit code from the authenticator app, or an unused recovery code
-             * @example 123456
-             */
-            code: string;
-        };
-        TotpEnrolment: {
-            /** @example otpauth://totp/Plinth:ada%40example.com?issuer=Plinth&secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30 */
-            otpauthUrl: string;
-            /**
-             * @description Base32 secret (RFC 6238, SHA-1, 6 digits, 30 s)
-             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
-             */
-            secret: string;
-        };
         UpdatePreferencesBody: {
             /**
              * @description Email every new notification to the account address
              * @example true
              */
             emailNotifications: boolean;
+        };
+        UpdateProductBody: {
+            /** @example Stainless steel, 15 bar */
+            description?: string;
+            /** @example Espresso machine */
+            name?: string;
+            /**
+             * @description Unit price in minor units
+             * @example 1250
+             */
+            unitPrice?: number;
         };
         UpdateProfileBody: {
             /** @example Ada King */
@@ -877,8 +683,6 @@ export interface components {
              * @example ada@example.com
              */
             email: string;
-            /** @description The owner proved the address (POST /v1/auth/email/verify) */
-            emailVerified: boolean;
             /** Format: uuid */
             id: string;
             /** Format: date-time */
@@ -888,13 +692,6 @@ export interface components {
             items: components["schemas"]["UserProfile"][];
             /** @description Pass as ?cursor= for the next page; null on the last page */
             nextCursor: string | null;
-        };
-        VerifyEmailBody: {
-            /**
-             * @description The token from the verification email
-             * @example q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E
-             */
-            token: string;
         };
     };
     responses: never;
@@ -1061,331 +858,6 @@ export interface operations {
             };
         };
     };
-    AccountController_sendEmailVerification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Accepted; the email follows */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/email/verification",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/auth/email/verification",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/email/verification",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/email/verification",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/email/verification",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/email/verification",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    AuthController_verifyEmail: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "token": "q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E"
-                 *     }
-                 */
-                "application/json": components["schemas"]["VerifyEmailBody"];
-            };
-        };
-        responses: {
-            /** @description Address verified */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/email/verify",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "Request body larger than the limit",
-                     *       "instance": "/v1/auth/email/verify",
-                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Request body is not application/json",
-                     *       "instance": "/v1/auth/email/verify",
-                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/email/verify",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/email/verify",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/email/verify",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/email/verify",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
     AuthController_login: {
         parameters: {
             query?: never;
@@ -1459,26 +931,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsModel"];
                 };
             };
-            /** @description The token lacks a required role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "The token lacks a required role",
-                     *       "instance": "/v1/auth/login",
-                     *       "code": "COMMON.FORBIDDEN",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
             /** @description Request body larger than the limit */
             413: {
                 headers: {
@@ -1596,205 +1048,6 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/auth/login",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    AuthController_loginMfa: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "code": "123456",
-                 *       "mfaToken": "q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E"
-                 *     }
-                 */
-                "application/json": components["schemas"]["LoginMfaBody"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenPair"];
-                };
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/login/mfa",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/auth/login/mfa",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "Request body larger than the limit",
-                     *       "instance": "/v1/auth/login/mfa",
-                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Request body is not application/json",
-                     *       "instance": "/v1/auth/login/mfa",
-                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/login/mfa",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/login/mfa",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/login/mfa",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/login/mfa",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
@@ -1987,1123 +1240,6 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/auth/logout",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    AccountController_startTotp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TotpEnrolment"];
-                };
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match)",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.CONFLICT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    AccountController_disableTotp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "code": "123456"
-                 *     }
-                 */
-                "application/json": components["schemas"]["TotpCodeBody"];
-            };
-        };
-        responses: {
-            /** @description TOTP off; the recovery codes are void */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "Request body larger than the limit",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Request body is not application/json",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    AccountController_confirmTotp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "code": "123456"
-                 *     }
-                 */
-                "application/json": components["schemas"]["TotpCodeBody"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RecoveryCodes"];
-                };
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/mfa/totp/confirm",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/auth/mfa/totp/confirm",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "Request body larger than the limit",
-                     *       "instance": "/v1/auth/mfa/totp/confirm",
-                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Request body is not application/json",
-                     *       "instance": "/v1/auth/mfa/totp/confirm",
-                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/mfa/totp/confirm",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp/confirm",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp/confirm",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/mfa/totp/confirm",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    AccountController_changePassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "currentPassword": "correct horse battery staple",
-                 *       "newPassword": "a new correct horse battery"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ChangePasswordBody"];
-            };
-        };
-        responses: {
-            /** @description Password changed */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/password/change",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/auth/password/change",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "Request body larger than the limit",
-                     *       "instance": "/v1/auth/password/change",
-                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Request body is not application/json",
-                     *       "instance": "/v1/auth/password/change",
-                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/password/change",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/change",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/change",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/change",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    AuthController_forgotPassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "email": "ada@example.com"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ForgotPasswordBody"];
-            };
-        };
-        responses: {
-            /** @description Accepted; an email follows if the address has an account */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/password/forgot",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "Request body larger than the limit",
-                     *       "instance": "/v1/auth/password/forgot",
-                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Request body is not application/json",
-                     *       "instance": "/v1/auth/password/forgot",
-                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/password/forgot",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/forgot",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/forgot",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/forgot",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    AuthController_resetPassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "token": "q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E",
-                 *       "newPassword": "a new correct horse battery"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ResetPasswordBody"];
-            };
-        };
-        responses: {
-            /** @description Password set */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/password/reset",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "Request body larger than the limit",
-                     *       "instance": "/v1/auth/password/reset",
-                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Request body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
-                     *       "title": "Unsupported media type",
-                     *       "status": 415,
-                     *       "detail": "Request body is not application/json",
-                     *       "instance": "/v1/auth/password/reset",
-                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/password/reset",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/reset",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/reset",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/password/reset",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
@@ -3360,7 +1496,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsModel"];
                 };
             };
-            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match) */
+            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3371,7 +1507,7 @@ export interface operations {
                      *       "type": "https://plinth.dev/problems/common-conflict",
                      *       "title": "Conflict",
                      *       "status": 409,
-                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match)",
+                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved)",
                      *       "instance": "/v1/auth/register",
                      *       "code": "COMMON.CONFLICT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
@@ -3497,326 +1633,6 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/auth/register",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    SessionsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionList"];
-                };
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/sessions",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/auth/sessions",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/sessions",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/sessions",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/sessions",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/sessions",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    SessionsController_end: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example 00000000-0000-4000-8000-000000000000 */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Session ended */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description No such resource (or it belongs to someone else) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No such resource (or it belongs to someone else)",
-                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
-                     *       "code": "COMMON.NOT_FOUND",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/auth/sessions/00000000-0000-4000-8000-000000000000",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
@@ -4314,7 +2130,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Page size; decimal digits only: no sign, no leading zeros, no exponent */
                 limit?: number;
-                status?: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
+                status?: "pending" | "confirmed" | "rejected" | "shipped" | "delivered" | "cancelled";
                 /** @description Admins only: orders of this user */
                 userId?: string;
             };
@@ -4572,6 +2388,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsModel"];
                 };
             };
+            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved)",
+                     *       "instance": "/v1/orders",
+                     *       "code": "COMMON.CONFLICT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
             /** @description Request body larger than the limit */
             413: {
                 headers: {
@@ -4612,7 +2448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsModel"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request body */
+            /** @description Understood but not acceptable: Idempotency-Key reused with a different body, unknown product, product in another currency */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4623,7 +2459,7 @@ export interface operations {
                      *       "type": "https://plinth.dev/problems/orders-idempotency-mismatch",
                      *       "title": "Idempotency key reused with a different request",
                      *       "status": 422,
-                     *       "detail": "Idempotency-Key reused with a different request body",
+                     *       "detail": "Understood but not acceptable: Idempotency-Key reused with a different body, unknown product, product in another currency",
                      *       "instance": "/v1/orders",
                      *       "code": "ORDERS.IDEMPOTENCY_MISMATCH",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
@@ -4983,7 +2819,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsModel"];
                 };
             };
-            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match) */
+            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4994,7 +2830,7 @@ export interface operations {
                      *       "type": "https://plinth.dev/problems/common-conflict",
                      *       "title": "Conflict",
                      *       "status": 409,
-                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match)",
+                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved)",
                      *       "instance": "/v1/orders/00000000-0000-4000-8000-000000000000/cancel",
                      *       "code": "COMMON.CONFLICT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
@@ -5209,7 +3045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsModel"];
                 };
             };
-            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match) */
+            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5220,7 +3056,7 @@ export interface operations {
                      *       "type": "https://plinth.dev/problems/common-conflict",
                      *       "title": "Conflict",
                      *       "status": 409,
-                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match)",
+                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved)",
                      *       "instance": "/v1/orders/00000000-0000-4000-8000-000000000000/status",
                      *       "code": "COMMON.CONFLICT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
@@ -5346,6 +3182,1098 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/orders/00000000-0000-4000-8000-000000000000/status",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    ProductsController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Page size; decimal digits only: no sign, no leading zeros, no exponent */
+                limit?: number;
+            };
+            header?: {
+                /** @description ETag(s) of the representation the client holds; answered 304 without a body when one is still current */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description public, max-age=… (PRODUCTS_MAX_AGE_SECONDS) */
+                    "Cache-Control"?: string;
+                    /** @description Weak ETag of the page */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPageModel"];
+                };
+            };
+            /** @description The representation named by If-None-Match is still current (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    ProductsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sku": "SKU-1",
+                 *       "name": "Espresso machine",
+                 *       "description": "Stainless steel, 15 bar",
+                 *       "currency": "EUR",
+                 *       "unitPrice": 1250,
+                 *       "stock": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateProductBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description Product version, for If-Match and If-None-Match */
+                    ETag?: string;
+                    /** @description Path of the product */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductView"];
+                };
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description The token lacks a required role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "The token lacks a required role",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.FORBIDDEN",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved)",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.CONFLICT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/products",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/products",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    ProductsController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag(s) of the representation the client holds; answered 304 without a body when one is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @example SKU-1 */
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description public, max-age=… (PRODUCTS_MAX_AGE_SECONDS) */
+                    "Cache-Control"?: string;
+                    /** @description Product version, for If-Match and If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductView"];
+                };
+            };
+            /** @description The representation named by If-None-Match is still current (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description No such resource (or it belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such resource (or it belongs to someone else)",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.NOT_FOUND",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    ProductsController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the product as last seen, e.g. "3" (`*` = any version); refused with 412 if it changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @example SKU-1 */
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Espresso machine",
+                 *       "description": "Stainless steel, 15 bar",
+                 *       "unitPrice": 1250
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateProductBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description Product version, for If-Match and If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductView"];
+                };
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description The token lacks a required role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "The token lacks a required role",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.FORBIDDEN",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description No such resource (or it belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such resource (or it belongs to someone else)",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.NOT_FOUND",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/catalog-version-conflict",
+                     *       "title": "Product changed since the given version",
+                     *       "status": 412,
+                     *       "detail": "If-Match names a version that is no longer current",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "CATALOG.VERSION_CONFLICT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000",
+                     *       "code": "COMMON.TIMEOUT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+        };
+    };
+    ProductsController_adjustStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example SKU-1 */
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "delta": 10
+                 *     }
+                 */
+                "application/json": components["schemas"]["AdjustStockBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description Product version, for If-Match and If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductView"];
+                };
+            };
+            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 400,
+                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "COMMON.VALIDATION_FAILED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "limit must not be greater than 100"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "COMMON.UNAUTHENTICATED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description The token lacks a required role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "The token lacks a required role",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "COMMON.FORBIDDEN",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description No such resource (or it belongs to someone else) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such resource (or it belongs to someone else)",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "COMMON.NOT_FOUND",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state (duplicate, illegal transition, stale If-Match of an order, changed price, stock below reserved)",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "COMMON.CONFLICT",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "Request body larger than the limit",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/http-unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Request body is not application/json",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded; see Retry-After",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "COMMON.RATE_LIMITED",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description Unexpected error; quote requestId */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-internal",
+                     *       "title": "Internal error",
+                     *       "status": 500,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "COMMON.INTERNAL",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
+                     *       "code": "COMMON.UNAVAILABLE",
+                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
+                };
+            };
+            /** @description A dependency did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://plinth.dev/problems/common-timeout",
+                     *       "title": "Upstream timeout",
+                     *       "status": 504,
+                     *       "detail": "The service is temporarily unavailable. Retry later.",
+                     *       "instance": "/v1/products/00000000-0000-4000-8000-000000000000/stock",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }
@@ -5723,388 +4651,6 @@ export interface operations {
             };
         };
     };
-    UserAccessController_disable: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example 00000000-0000-4000-8000-000000000000 */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Disabled (or already was) */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description The token lacks a required role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "The token lacks a required role",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
-                     *       "code": "COMMON.FORBIDDEN",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description No such resource (or it belongs to someone else) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No such resource (or it belongs to someone else)",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
-                     *       "code": "COMMON.NOT_FOUND",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/disable",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    UserAccessController_enable: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example 00000000-0000-4000-8000-000000000000 */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Enabled (or already was) */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description The token lacks a required role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "The token lacks a required role",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
-                     *       "code": "COMMON.FORBIDDEN",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description No such resource (or it belongs to someone else) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No such resource (or it belongs to someone else)",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
-                     *       "code": "COMMON.NOT_FOUND",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/enable",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
     UserAccessController_setRoles: {
         parameters: {
             query?: never;
@@ -6340,183 +4886,6 @@ export interface operations {
                      *       "status": 504,
                      *       "detail": "The service is temporarily unavailable. Retry later.",
                      *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/roles",
-                     *       "code": "COMMON.TIMEOUT",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-        };
-    };
-    UserAccessController_securityEvents: {
-        parameters: {
-            query?: {
-                /** @description Opaque cursor from a previous page's `nextCursor` */
-                cursor?: string;
-                /** @description Page size; decimal digits only: no sign, no leading zeros, no exponent */
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                /** @example 00000000-0000-4000-8000-000000000000 */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SecurityEventPageModel"];
-                };
-            };
-            /** @description Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-validation-failed",
-                     *       "title": "Validation failed",
-                     *       "status": 400,
-                     *       "detail": "Validation failed (body, query, path parameter or header; also any property or query parameter the operation does not declare, and malformed JSON); `errors` lists the fields",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
-                     *       "code": "COMMON.VALIDATION_FAILED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "message": "limit must not be greater than 100"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Missing, invalid, expired or revoked access token (or bad credentials) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unauthenticated",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid, expired or revoked access token (or bad credentials)",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
-                     *       "code": "COMMON.UNAUTHENTICATED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description The token lacks a required role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "The token lacks a required role",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
-                     *       "code": "COMMON.FORBIDDEN",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-rate-limited",
-                     *       "title": "Too many requests",
-                     *       "status": 429,
-                     *       "detail": "Rate limit exceeded; see Retry-After",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
-                     *       "code": "COMMON.RATE_LIMITED",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description Unexpected error; quote requestId */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-internal",
-                     *       "title": "Internal error",
-                     *       "status": 500,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
-                     *       "code": "COMMON.INTERNAL",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency is unavailable or the gateway is saturated; see Retry-After */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
-                     *       "code": "COMMON.UNAVAILABLE",
-                     *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsModel"];
-                };
-            };
-            /** @description A dependency did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://plinth.dev/problems/common-timeout",
-                     *       "title": "Upstream timeout",
-                     *       "status": 504,
-                     *       "detail": "The service is temporarily unavailable. Retry later.",
-                     *       "instance": "/v1/users/00000000-0000-4000-8000-000000000000/security-events",
                      *       "code": "COMMON.TIMEOUT",
                      *       "requestId": "0b7e2c1e-4c1f-4a51-9a9e-2f0c2a8d1b6e"
                      *     }

@@ -25,3 +25,7 @@ export * from './notifications/notifications.events.js';
 export * from './users/users-preferences.js';
 export * from './notifications/notifications-stream.js';
 export * from './common/query-integer.js';
+export * from './catalog/catalog.patterns.js';
+export * from './catalog/catalog.requests.js';
+export * from './catalog/catalog.responses.js';
+export * from './catalog/catalog.events.js';

@@ -8,5 +8,6 @@ export { REDACTED_PATHS, buildLoggerParams } from './logging/logger-params.js';
 export { BrokerHealthIndicator } from './health/broker.health-indicator.js';
 export { HealthController } from './health/health.controller.js';
 export { RevocationSyncTrigger } from './health/revocation-sync.trigger.js';
+export { ReadinessGates, ReadinessGatesModule } from './health/readiness-gates.js';
 export { OPERATIONAL_PATHS } from './operational-paths.js';
 export { accessTokensModuleFor } from './service-root.module.js';

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TlsEndpoint } from '@plinth/tls';
 import type { BaseServiceConfig } from './config/base-service.config.js';
 
-export type ServiceName = 'gateway' | 'auth' | 'users' | 'orders' | 'notifications';
+export type ServiceName = 'gateway' | 'auth' | 'users' | 'orders' | 'notifications' | 'catalog';
 
 export interface ServiceDatabase {
   entities: EntityClass<object>[];

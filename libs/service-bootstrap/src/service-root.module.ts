@@ -12,6 +12,7 @@ import { BaseServiceConfig, type DatabaseServiceConfig } from './config/base-ser
 import { BrokerHealthIndicator } from './health/broker.health-indicator.js';
 import { RevocationSyncTrigger } from './health/revocation-sync.trigger.js';
 import { HealthController } from './health/health.controller.js';
+import { ReadinessGatesModule } from './health/readiness-gates.js';
 import { HTTP_DRAIN_MS, HttpDrain } from './http-drain.js';
 import { buildLoggerParams } from './logging/logger-params.js';
 import { TelemetryFlush } from './telemetry-flush.js';
@@ -107,6 +108,7 @@ export class ServiceRootModule {
         ServiceConfigModule.forRoot(configClass, config),
         LoggerModule.forRoot(buildLoggerParams(name, config)),
         TerminusModule.forRoot({ logger: false }),
+        ReadinessGatesModule,
         MessagingModule.forRoot({
           serviceName: name,
           url: config.RABBITMQ_URL,

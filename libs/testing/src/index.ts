@@ -23,3 +23,4 @@ export * from './prometheus/monitoring-queries.js';
 export * from './api-document/index.js';
 export * from './narrow-identities.js';
 export { SmtpPeer, type ReceivedEmail } from './smtp-peer.js';
+export * from './test-products.js';

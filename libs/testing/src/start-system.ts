@@ -5,6 +5,8 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { testInfrastructure } from './test-infrastructure.config.js';
 import { createTestVhost, type TestVhost } from './test-vhost.js';
 import { provisionNarrowIdentities, type NarrowIdentities } from './narrow-identities.js';
+import { serveCatalogStandIn, TEST_PRODUCTS } from './test-products.js';
+import type { CreateProductBody } from '@plinth/contracts';
 
 /** Where a system gets its vhost and databases: the shared servers, or private nodes (TLS runs). */
 export interface SystemInfrastructure {
@@ -15,21 +17,23 @@ export interface SystemInfrastructure {
 const sharedInfrastructure: SystemInfrastructure = { createVhost: createTestVhost, createDatabase: createTestDatabase };
 import { freePort } from './free-port.js';
 
-export const serviceNames = ['gateway', 'auth', 'users', 'orders', 'notifications'] as const;
+export const serviceNames = ['gateway', 'auth', 'users', 'orders', 'notifications', 'catalog'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 /** Services that own a database (the gateway keeps nothing). */
-const databaseServices: readonly ServiceName[] = ['auth', 'users', 'orders', 'notifications'];
+const databaseServices: readonly ServiceName[] = ['auth', 'users', 'orders', 'notifications', 'catalog'];
 
 export interface StartSystemOptions {
   /** Added to every service's environment (after the defaults below, so it can override them). */
   env?: Record<string, string>;
   /** Added to one service's environment, after `env`. */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
-  /** Which services to run; default all five. */
+  /** Which services to run; default all six. */
   services?: ServiceName[];
   /** Per service, for /readyz after spawning; default 90 s (five Nest apps booting at once on two busy cores). */
   readyTimeoutMs?: number;
+  /** The catalog the system starts with (catalog's SEED_PRODUCTS, or the catalog stand-in's); default TEST_PRODUCTS. */
+  products?: readonly CreateProductBody[];
   /** Default: the shared PostgreSQL and RabbitMQ of this machine. */
   infrastructure?: SystemInfrastructure;
   /**
@@ -86,10 +90,12 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   let vhost: TestVhost | undefined;
   let closeAuthStandIn: (() => Promise<void>) | undefined;
   let identities: NarrowIdentities | undefined;
+  let closeCatalogStandIn: (() => Promise<void>) | undefined;
 
   const teardown = async () => {
     await Promise.all([...processes.values()].map((service) => service.stop()));
     await closeAuthStandIn?.();
+    await closeCatalogStandIn?.();
     await Promise.allSettled([...databases.values()].map((database) => database.drop()));
     await vhost?.drop().catch(() => undefined);
     await identities?.drop();
@@ -108,6 +114,9 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     // (on the broker the services use, which a caller may have chosen through options.env).
     const authStandInKey = names.includes('auth') ? undefined : await createSigningKey();
     if (authStandInKey) closeAuthStandIn = await serveAuthStandIn(env.RABBITMQ_URL, authStandInKey);
+    // Orders fills its price read model from catalog before it is ready: without catalog, a stand-in answers.
+    const products = options.products ?? TEST_PRODUCTS;
+    if (names.includes('orders') && !names.includes('catalog')) closeCatalogStandIn = await serveCatalogStandIn(env.RABBITMQ_URL, products);
     const inherited = testInfrastructure.inheritedEnv();
     for (const key of stripped) delete inherited[key];
     if (options.narrowIdentities) {
@@ -128,6 +137,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
           PORT: String(port),
           ...(database ? { DATABASE_URL: database.url } : {}),
           ...identities?.envOf(name),
+          ...(name === 'catalog' ? { SEED_PRODUCTS: JSON.stringify(products) } : {}),
           ...options.serviceEnv?.[name],
         }),
       );

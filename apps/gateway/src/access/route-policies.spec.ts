@@ -75,6 +75,11 @@ describe('route access policies', () => {
       'GET /v1/orders/:id': 'authenticated',
       'POST /v1/orders/:id/cancel': 'authenticated',
       'POST /v1/orders/:id/status': 'roles:admin',
+      'GET /v1/products': 'public',
+      'GET /v1/products/:sku': 'public',
+      'POST /v1/products': 'roles:admin',
+      'PATCH /v1/products/:sku': 'roles:admin',
+      'POST /v1/products/:sku/stock': 'roles:admin',
       'GET /v1/notifications': 'authenticated',
       'POST /v1/notifications/:id/read': 'authenticated',
       'GET /v1/notifications/stream': 'authenticated',
@@ -85,7 +90,7 @@ describe('route access policies', () => {
 describe('route access policies are enforced', () => {
   const call = (route: string, token?: string) => {
     const [method, template] = route.split(' ');
-    const path = template.replace(':id', randomUUID());
+    const path = template.replace(':id', randomUUID()).replace(':sku', 'SKU-1');
     const req = request(testApp.app.getHttpServer())[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch'](path);
     return token ? req.set('authorization', `Bearer ${token}`) : req;
   };

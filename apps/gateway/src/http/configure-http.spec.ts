@@ -169,6 +169,7 @@ describe('OpenAPI', () => {
       '/v1/auth/refresh', '/v1/auth/register', '/v1/auth/sessions', '/v1/auth/sessions/{id}',
       '/v1/notifications', '/v1/notifications/stream', '/v1/notifications/{id}/read',
       '/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/cancel', '/v1/orders/{id}/status',
+      '/v1/products', '/v1/products/{sku}', '/v1/products/{sku}/stock',
       '/v1/users', '/v1/users/me', '/v1/users/me/preferences', '/v1/users/{id}', '/v1/users/{id}/disable', '/v1/users/{id}/enable',
       '/v1/users/{id}/roles', '/v1/users/{id}/security-events', '/v1/users/{id}/sessions/revoke',
     ]);

@@ -15,7 +15,8 @@ import { REQUEST_ID_HEADER, requestIdMiddleware } from './request-id.middleware.
 const trustProxySetting = (value: string): number | string | false =>
   value === '' ? false : /^\d+$/.test(value) ? Number(value) : value;
 
-// API responses carry tokens and personal data: no shared or browser cache may keep them (RFC 6749 §5.1).
+// API responses carry tokens and personal data: no shared or browser cache may keep them (RFC 6749 §5.1). The public
+// product reads override it with their own Cache-Control.
 const noStore = (_request: Request, response: Response, next: NextFunction): void => {
   response.setHeader('Cache-Control', 'no-store');
   next();
@@ -37,7 +38,7 @@ const applyServerTimeouts = (server: Server, config: GatewayConfig): void => {
   // A documented server option, but not typed as a property; it is only read once listen() starts.
   Object.assign(server, { connectionsCheckingInterval: 1_000 });
 };
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', REQUEST_ID_HEADER];
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', REQUEST_ID_HEADER];
 
 /**
  * The public HTTP edge: everything here runs before routing, in this order. The request id comes

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { NotificationView, OrderView, SecurityEventView, UserProfile } from '@plinth/contracts';
+import { NotificationView, OrderView, ProductView, SecurityEventView, UserProfile } from '@plinth/contracts';
 
 // Response shapes that exist only at the HTTP edge, declared as classes so OpenAPI can describe them.
 
@@ -24,6 +24,11 @@ const nextCursor = { type: String, nullable: true, description: 'Pass as ?cursor
 
 export class OrderPageModel {
   @ApiProperty({ type: [OrderView] }) items: OrderView[];
+  @ApiProperty(nextCursor) nextCursor: string | null;
+}
+
+export class ProductPageModel {
+  @ApiProperty({ type: [ProductView] }) items: ProductView[];
   @ApiProperty(nextCursor) nextCursor: string | null;
 }
 

@@ -46,6 +46,7 @@ export const buildOpenApiDocument = (app: INestApplication): OpenAPIObject => {
         .addTag('auth', 'Accounts and tokens: register, log in, refresh, log out')
         .addTag('users', 'Profiles, preferences and (admins) roles and sessions')
         .addTag('orders', 'Placing, listing and advancing orders')
+        .addTag('products', 'The catalog: public reads, (admins) products, prices and stock')
         .addTag('notifications', 'The caller\'s notifications, listed or streamed live')
         .addTag('operations', 'Liveness and readiness probes')
         .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_AUTH)

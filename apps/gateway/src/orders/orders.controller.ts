@@ -34,7 +34,10 @@ export class OrdersController {
 
   @Post()
   @Authenticated()
-  @ApiOperation({ summary: 'Place an order; safe to retry with the same Idempotency-Key' })
+  @ApiOperation({
+    summary: 'Place an order; safe to retry with the same Idempotency-Key',
+    description: 'Lines are priced by the server from the catalog; a `unitPrice` the client sends is an assertion of the current price (409 ORDERS.PRICE_CHANGED otherwise). Unknown sku or a product in another currency: 422. The order starts `pending`; the stock saga makes it `confirmed` or `rejected`.',
+  })
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse({
     type: OrderView,
@@ -44,7 +47,7 @@ export class OrdersController {
       'Idempotent-Replayed': { description: 'Present when an earlier request with this key created the order', required: false, schema: { type: 'string', enum: ['true'] } },
     },
   })
-  @ApiProblems(422)
+  @ApiProblems(409, 422)
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateOrderBody,

@@ -7,7 +7,7 @@ import { Test } from '@nestjs/testing';
 import { AuthRpc } from '@plinth/contracts';
 import { RpcClient } from '@plinth/messaging';
 import { TerminusModule } from '@nestjs/terminus';
-import { accessTokensModuleFor, BrokerHealthIndicator, HealthController, RevocationSyncTrigger } from '@plinth/service-bootstrap';
+import { accessTokensModuleFor, BrokerHealthIndicator, HealthController, ReadinessGates, RevocationSyncTrigger } from '@plinth/service-bootstrap';
 import { GatewayConfig } from '../../src/config.js';
 import { GatewayAppModule } from '../../src/gateway-app.module.js';
 import { configureHttp } from '../../src/http/configure-http.js';
@@ -38,7 +38,7 @@ const bootstrapStandIns = (config: GatewayConfig, rpc: FakeRpcClient): DynamicMo
     module: BootstrapStandInModule,
     imports: [TerminusModule.forRoot({ logger: false })],
     controllers: [HealthController],
-    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }, { provide: BrokerHealthIndicator, useValue: brokerUp }, { provide: RevocationSyncTrigger, useValue: revocationsCaughtUp }],
+    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }, { provide: BrokerHealthIndicator, useValue: brokerUp }, { provide: RevocationSyncTrigger, useValue: revocationsCaughtUp }, ReadinessGates],
     exports: [GatewayConfig, RpcClient],
   };
 };

@@ -19,6 +19,7 @@ export interface NotificationDraft {
 const STATUS_TEXTS: Record<OrderStatus, { title: string; body: (ref: string) => string }> = {
   pending: { title: 'Order pending', body: (ref) => `Your order ${ref} is pending.` },
   confirmed: { title: 'Order confirmed', body: (ref) => `Your order ${ref} has been confirmed.` },
+  rejected: { title: 'Order rejected', body: (ref) => `Your order ${ref} could not be accepted: not enough stock.` },
   shipped: { title: 'Order shipped', body: (ref) => `Your order ${ref} is on its way.` },
   delivered: { title: 'Order delivered', body: (ref) => `Your order ${ref} has been delivered.` },
   cancelled: { title: 'Order cancelled', body: (ref) => `Your order ${ref} has been cancelled.` },

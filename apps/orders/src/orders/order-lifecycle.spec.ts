@@ -4,6 +4,7 @@ import { assertTransition, canTransition } from './order-lifecycle.js';
 
 const legal: ReadonlyArray<[OrderStatus, OrderStatus]> = [
   ['pending', 'confirmed'],
+  ['pending', 'rejected'],
   ['pending', 'cancelled'],
   ['confirmed', 'shipped'],
   ['confirmed', 'cancelled'],
@@ -20,8 +21,8 @@ describe('order lifecycle', () => {
     expect(() => assertTransition(from, to)).not.toThrow();
   });
 
-  it('classifies all 25 status pairs: exactly 5 legal, 20 illegal', () => {
-    expect(illegal).toHaveLength(20);
+  it('classifies all 36 status pairs: exactly 6 legal, 30 illegal', () => {
+    expect(illegal).toHaveLength(30);
   });
 
   it.each(illegal)('refuses %s → %s with ORDERS.ILLEGAL_TRANSITION naming both statuses', (from, to) => {

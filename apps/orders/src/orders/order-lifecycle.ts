@@ -2,8 +2,9 @@
 import { ApplicationError, ErrorCodes, type OrderStatus } from '@plinth/contracts';
 
 export const OrderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  pending: ['confirmed', 'cancelled'],
+  pending: ['confirmed', 'rejected', 'cancelled'],
   confirmed: ['shipped', 'cancelled'],
+  rejected: [],
   shipped: ['delivered'],
   delivered: [],
   cancelled: [],

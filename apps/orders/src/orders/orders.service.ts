@@ -27,10 +27,12 @@ import { decodeCursor, toKeysetPage } from '@plinth/persistence';
 import { OrdersConfig } from '../config.js';
 import { insertOrder } from './insert-order.statement.js';
 import { OrderIdempotencyKey } from './order-idempotency-key.entity.js';
-import { Order } from './order.entity.js';
+import { Order, type OrderLine } from './order.entity.js';
 import { assertTransition } from './order-lifecycle.js';
 import { toOrderView } from './order.mapper.js';
 import { computeOrderTotal } from './order-total.js';
+import { priceOrderLines } from './order-pricing.js';
+import { PriceReadModel } from '../prices/price-read-model.js';
 import { createOrderRequestHash } from './request-hash.js';
 
 const SOURCE = 'orders';
@@ -52,6 +54,7 @@ export class OrdersService {
     private readonly em: EntityManager,
     private readonly outbox: Outbox,
     private readonly config: OrdersConfig,
+    private readonly prices: PriceReadModel,
   ) {}
 
   /**
@@ -59,14 +62,12 @@ export class OrdersService {
    * conflict then is a live record, replayed or refused.
    */
   async create(request: CreateOrderRequest, retried = false): Promise<CreateOrderResult> {
-    const { actor, currency, items, idempotencyKey } = request;
+    const { actor, currency, idempotencyKey } = request;
     const em = this.em.fork();
-    const order = Object.assign(new Order(), {
-      userId: actor.userId,
-      currency,
-      items: items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
-      total: computeOrderTotal(items),
-    });
+    const priced = await this.priceLines(request);
+    if ('replayed' in priced) return priced.replayed;
+    const { lines } = priced;
+    const order = Object.assign(new Order(), { userId: actor.userId, currency, items: lines, total: computeOrderTotal(lines) });
     const spentKey = idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash: createOrderRequestHash(request) };
     const keyRow = spentKey && Object.assign(new OrderIdempotencyKey(), { userId: actor.userId, ...spentKey, order });
     const outboxRows = this.outbox.rowsFor(this.orderCreatedEvent(order));
@@ -84,6 +85,23 @@ export class OrdersService {
     }
     this.outbox.notifyCommitted(outboxRows);
     return { order: toOrderView(order), replayed: false };
+  }
+
+  /**
+   * The lines at the read model's prices. A refusal (price changed, unknown product, other currency) yields to a
+   * spent Idempotency-Key: a client retrying a request that created its order gets that order (or the key's
+   * mismatch), even when the price has changed since.
+   */
+  private async priceLines(request: CreateOrderRequest): Promise<{ lines: OrderLine[] } | { replayed: CreateOrderResult }> {
+    const { actor, currency, items, idempotencyKey } = request;
+    try {
+      return { lines: priceOrderLines(currency, items, await this.prices.pricesOf(items.map((item) => item.sku))) };
+    } catch (error) {
+      if (idempotencyKey === undefined || !(error instanceof ApplicationError)) throw error;
+      const replayed = await this.replay(actor, { key: idempotencyKey, requestHash: createOrderRequestHash(request) });
+      if (replayed) return { replayed };
+      throw error;
+    }
   }
 
   async get({ actor, orderId }: GetOrderRequest): Promise<OrderView> {

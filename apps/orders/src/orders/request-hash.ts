@@ -21,7 +21,7 @@ function sortKeys(value: unknown): Json {
 
 export interface CreateOrderFingerprintInput {
   currency: string;
-  items: readonly { sku: string; quantity: number; unitPrice: number }[];
+  items: readonly { sku: string; quantity: number; unitPrice?: number }[];
 }
 
 /** sha256 (hex) of the canonical body: only what defines the order, never the actor or the key itself. */

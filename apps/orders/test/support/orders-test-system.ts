@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { EventEnvelope } from '@plinth/contracts';
+import { EVENTS_EXCHANGE, type EventEnvelope } from '@plinth/contracts';
 import { AmqpConnection, eventsQueueOf, MessagingModule, RpcClient } from '@plinth/messaging';
 import { connect } from 'amqplib';
 import { buildOrmOptions } from '@plinth/persistence';
@@ -97,6 +97,18 @@ export class OrdersTestSystem {
         events.push(JSON.parse(message.content.toString('utf8')) as EventEnvelope);
       }
       return events;
+    } finally {
+      await connection.close();
+    }
+  }
+
+  /** Publishes an event as its owner's outbox relay would (to the events exchange, routed by its type). */
+  async publishEvent(event: EventEnvelope): Promise<void> {
+    const connection = await connect(this.system.env['RABBITMQ_URL'] ?? '');
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.publish(EVENTS_EXCHANGE, event.type, Buffer.from(JSON.stringify(event)), { persistent: true, messageId: event.id, type: event.type, contentType: 'application/json' });
+      await channel.waitForConfirms();
     } finally {
       await connection.close();
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthRpc } from '../auth/auth.patterns.js';
+import { CatalogRpc } from '../catalog/catalog.patterns.js';
 import { NotificationsRpc } from '../notifications/notifications.patterns.js';
 import { OrdersRpc } from '../orders/orders.patterns.js';
 import { UsersRpc } from '../users/users.patterns.js';
@@ -7,7 +8,7 @@ import { BroadcastSubscriptions, DurableSubscriptions, EventPublishers, RpcCalls
 
 describe('RPC addressing', () => {
   it('routes every declared pattern to a service that serves RPC', () => {
-    const patterns = [AuthRpc, UsersRpc, OrdersRpc, NotificationsRpc].flatMap((group) => Object.values(group));
+    const patterns = [AuthRpc, UsersRpc, OrdersRpc, NotificationsRpc, CatalogRpc].flatMap((group) => Object.values(group));
     for (const pattern of patterns) expect(RpcServices).toContain(rpcServiceOf(pattern));
   });
 

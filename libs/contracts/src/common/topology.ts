@@ -1,4 +1,5 @@
 import { AuthEvents } from '../auth/auth.patterns.js';
+import { CatalogEvents } from '../catalog/catalog.patterns.js';
 import { NotificationsEvents } from '../notifications/notifications.patterns.js';
 import { OrdersEvents } from '../orders/orders.patterns.js';
 
@@ -6,7 +7,7 @@ import { OrdersEvents } from '../orders/orders.patterns.js';
 export const EVENTS_EXCHANGE = 'plinth.events';
 
 /** Services that answer RPC on their durable queue `<service>.rpc`. */
-export const RpcServices = ['auth', 'users', 'orders', 'notifications'] as const;
+export const RpcServices = ['auth', 'users', 'orders', 'notifications', 'catalog'] as const;
 export type RpcService = (typeof RpcServices)[number];
 
 /**
@@ -16,6 +17,10 @@ export type RpcService = (typeof RpcServices)[number];
 export const DurableSubscriptions: Readonly<Record<string, readonly string[]>> = {
   users: [AuthEvents.userRegistered, AuthEvents.emailVerified],
   notifications: [AuthEvents.userRegistered, OrdersEvents.orderCreated, OrdersEvents.orderStatusChanged, AuthEvents.accountEmailRequested],
+  // The saga: orders hears the reservation's outcome and keeps its price read model from the product events.
+  orders: [CatalogEvents.productCreated, CatalogEvents.productUpdated, CatalogEvents.stockReserved, CatalogEvents.stockRejected],
+  // The saga: reserve on order created, release on cancelled.
+  catalog: [OrdersEvents.orderCreated, OrdersEvents.orderStatusChanged],
 };
 
 /**
@@ -26,11 +31,13 @@ export const DurableSubscriptions: Readonly<Record<string, readonly string[]>> =
 const REVOCATIONS = [AuthEvents.sessionRevoked, AuthEvents.rolesChanged] as const;
 
 export const BroadcastSubscriptions: Readonly<Record<string, readonly string[]>> = {
-  gateway: [...REVOCATIONS, NotificationsEvents.notificationCreated],
+  // Product events evict the replica's cached product reads (every replica, or one would serve a stale price).
+  gateway: [...REVOCATIONS, NotificationsEvents.notificationCreated, CatalogEvents.productCreated, CatalogEvents.productUpdated],
   auth: REVOCATIONS,
   users: REVOCATIONS,
   orders: REVOCATIONS,
   notifications: REVOCATIONS,
+  catalog: REVOCATIONS,
 };
 
 /**
@@ -41,18 +48,21 @@ export const EventPublishers: Readonly<Record<string, readonly string[]>> = {
   auth: Object.values(AuthEvents),
   orders: Object.values(OrdersEvents),
   notifications: Object.values(NotificationsEvents),
+  catalog: Object.values(CatalogEvents),
 };
 
 /**
  * Whose RPC each service calls. Every service calls auth (signing keys, revocation catch-up, libs/access-tokens);
- * the gateway calls everyone; notifications asks users for an e-mail recipient.
+ * the gateway calls everyone; notifications asks users for an e-mail recipient; orders pages catalog's prices to warm
+ * its read model.
  */
 export const RpcCalls: Readonly<Record<string, readonly RpcService[]>> = {
   gateway: RpcServices,
   auth: [],
   users: ['auth'],
-  orders: ['auth'],
+  orders: ['auth', 'catalog'],
   notifications: ['auth', 'users'],
+  catalog: ['auth'],
 };
 
 /** The service an RPC pattern is addressed to: its first segment (`orders.create` → `orders`). */

@@ -11,5 +11,5 @@ export const OrdersEvents = {
   orderStatusChanged: 'orders.order.status-changed',
 } as const;
 
-export const OrderStatuses = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
+export const OrderStatuses = ['pending', 'confirmed', 'rejected', 'shipped', 'delivered', 'cancelled'] as const;
 export type OrderStatus = (typeof OrderStatuses)[number];

@@ -20,8 +20,11 @@ export class OrderItemInput {
   @ApiProperty({ minimum: 1, maximum: MAX_ITEM_QUANTITY, example: 2 })
   @IsInt() @Min(1) @Max(MAX_ITEM_QUANTITY) quantity: number;
 
-  @ApiProperty({ description: 'Unit price in minor units (e.g. cents)', minimum: 0, maximum: MAX_UNIT_PRICE, example: 1999 })
-  @IsInt() @Min(0) @Max(MAX_UNIT_PRICE) unitPrice: number;
+  @ApiPropertyOptional({
+    description: 'The unit price (minor units, e.g. cents) the client showed; the server prices the order from the catalog, and refuses it with 409 ORDERS.PRICE_CHANGED when this differs',
+    minimum: 0, maximum: MAX_UNIT_PRICE, example: 1999,
+  })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_UNIT_PRICE) unitPrice?: number;
 }
 
 /** HTTP body of `POST /v1/orders`. */

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, type SchemaObject } 
 import { HealthCheck, HealthCheckService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from '@plinth/persistence';
 import { BrokerHealthIndicator } from './broker.health-indicator.js';
+import { ReadinessGates } from './readiness-gates.js';
 import { RevocationSyncTrigger } from './revocation-sync.trigger.js';
 
 /**
@@ -29,6 +30,7 @@ export class HealthController implements OnModuleDestroy {
     private readonly health: HealthCheckService,
     private readonly broker: BrokerHealthIndicator,
     private readonly revocations: RevocationSyncTrigger,
+    private readonly gates: ReadinessGates,
     @Optional() @Inject(DatabaseHealthIndicator) private readonly database?: DatabaseHealthIndicator,
   ) {}
 
@@ -54,6 +56,7 @@ export class HealthController implements OnModuleDestroy {
     const checks: HealthIndicatorFunction[] = [() => this.broker.isHealthy(), () => this.revocations.isHealthy()];
     const database = this.database;
     if (database) checks.push(() => database.isHealthy());
+    checks.push(...this.gates.indicators());
     return this.health.check(checks);
   }
 }
