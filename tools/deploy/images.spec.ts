@@ -2,11 +2,12 @@
 // linted, its security properties asserted, and every file it takes from a build is checked to exist
 // after the Nx build (`npm run build`, which `npm test` runs first).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, matchesGlob, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { DockerfileParser, type Dockerfile, type ImageTemplate } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ignoredByDockerignore } from './dockerignore.mjs';
 import { appPorts, deployableApps, imagePlan, workspaceLibsOf, workspaceRoot } from './image-contents.mjs';
 
 const dockerfilePath = join(workspaceRoot, 'docker/Dockerfile');
@@ -20,10 +21,6 @@ function defined<T>(value: T | null | undefined, what: string): T {
 
 const stages: ImageTemplate[] = dockerfile.getFROMs().map((from) => defined(dockerfile.getContainingImage(from.getRange().start), 'stage'));
 const runtime = defined(stages.at(-1), 'runtime stage');
-const ignorePatterns = readFileSync(join(workspaceRoot, 'docker/Dockerfile.dockerignore'), 'utf8')
-  .split('\n')
-  .map((line) => line.trim())
-  .filter((line) => line && !line.startsWith('#'));
 const telemetryPreload = '@plinth/telemetry/register';
 const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|CREDENTIAL|DATABASE_URL|RABBITMQ_URL/i;
 
@@ -35,17 +32,6 @@ const initialArgs = new Map(
   }),
 );
 const resolve = (text: string): string => text.replace(/\$\{?(\w+)\}?/g, (_, name: string) => initialArgs.get(name) ?? `\${${name}}`);
-
-/** Same rule as BuildKit: a path is excluded when the last matching pattern is not a negation. */
-function ignoredByDockerignore(path: string): boolean {
-  let ignored = false;
-  for (const pattern of ignorePatterns) {
-    const negated = pattern.startsWith('!');
-    const glob = negated ? pattern.slice(1) : pattern;
-    if (matchesGlob(path, glob) || path.split('/').some((_, index, parts) => matchesGlob(parts.slice(0, index + 1).join('/'), glob))) ignored = !negated;
-  }
-  return ignored;
-}
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
@@ -122,9 +108,9 @@ describe('docker/Dockerfile', () => {
     expect(ignoredByDockerignore('apps/orders/src/main.ts')).toBe(false);
   });
 
-  it('the runtime stage takes files only from the build stage\'s assembled image directory', () => {
+  it('the runtime stage takes files only from the assemble stage\'s image directory', () => {
     const copies = runtime.getCOPYs().map((copy) => [copy.getFromFlag()?.getValue(), copy.getArguments()[0]?.getValue()]);
-    expect(copies).toEqual([['build', '/image']]);
+    expect(copies).toEqual([['assemble', '/image']]);
   });
 });
 
