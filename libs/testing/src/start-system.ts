@@ -31,7 +31,26 @@ export interface StartSystemOptions {
   readyTimeoutMs?: number;
   /** Default: the shared PostgreSQL and RabbitMQ of this machine. */
   infrastructure?: SystemInfrastructure;
+  /**
+   * How each service runs; default a ServiceProcess of the built app, inheriting this process's environment.
+   * A launcher gets only the service's own environment (the defaults, `env`, PORT, DATABASE_URL, `serviceEnv`):
+   * e.g. a container of the service's image on the host network.
+   */
+  launch?: ServiceLauncher;
 }
+
+/** One running service as startSystem drives it: a ServiceProcess, or e.g. a container of the service's image. */
+export interface ServiceHandle {
+  readonly url: string;
+  start(): void;
+  /** Polls /readyz until 200; fails with the log tail if the service exits or the deadline passes. */
+  waitUntilReady(timeoutMs: number): Promise<void>;
+  /** Sends the signal, waits for the exit (forcing it after a grace period); resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  logs(): string;
+}
+
+export type ServiceLauncher = (name: ServiceName, port: number, env: Record<string, string>) => ServiceHandle;
 
 export interface RunningSystem {
   gatewayUrl: string;
@@ -76,7 +95,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const infrastructure = options.infrastructure ?? sharedInfrastructure;
   const databases = new Map<ServiceName, TestDatabase>();
-  const processes = new Map<ServiceName, ServiceProcess>();
+  const processes = new Map<ServiceName, ServiceHandle>();
   let vhost: TestVhost | undefined;
   let closeAuthStandIn: (() => Promise<void>) | undefined;
 
@@ -100,15 +119,16 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     // (on the broker the services use, which a caller may have chosen through options.env).
     const authStandInKey = names.includes('auth') ? undefined : await createSigningKey();
     if (authStandInKey) closeAuthStandIn = await serveAuthStandIn(env.RABBITMQ_URL, authStandInKey);
-    const inherited = testInfrastructure.inheritedEnv();
+    const inherited = options.launch ? {} : testInfrastructure.inheritedEnv();
     for (const key of stripped) delete inherited[key];
+    const launch: ServiceLauncher = options.launch ?? ((name, port, serviceEnv) => new ServiceProcess(name, port, serviceEnv));
 
     for (const name of names) {
       const port = await freePort();
       const database = databases.get(name);
       processes.set(
         name,
-        new ServiceProcess(name, port, {
+        launch(name, port, {
           ...inherited,
           ...env,
           PORT: String(port),
