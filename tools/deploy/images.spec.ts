@@ -108,6 +108,18 @@ describe('docker/Dockerfile', () => {
     expect(ignoredByDockerignore('apps/orders/src/main.ts')).toBe(false);
   });
 
+  it('builds every app in one stage shared by all images: no per-app ARG before the per-app assemble stage', () => {
+    const names = stages.map((stage) => stage.getFROM()?.getBuildStage());
+    const build = defined(stages[names.indexOf('build')], 'build stage');
+    const assemble = defined(stages[names.indexOf('assemble')], 'assemble stage');
+    expect(assemble.getFROM()?.getImage()).toBe('build');
+    for (const stage of stages.slice(0, names.indexOf('assemble'))) {
+      expect(stage.getARGs().map((arg) => arg.getProperty()?.getName())).toEqual([]);
+    }
+    expect(build.getInstructions().filter((i) => i.getKeyword() === 'RUN').map((run) => run.getArgumentsContent())).toContain('node tools/deploy/image-contents.mjs --build-all');
+    expect(assemble.getInstructions().some((run) => run.getKeyword() === 'RUN' && run.getArgumentsContent()?.includes('tools/deploy/image-contents.mjs "${APP}" /image'))).toBe(true);
+  });
+
   it('the runtime stage takes files only from the assemble stage\'s image directory', () => {
     const copies = runtime.getCOPYs().map((copy) => [copy.getFromFlag()?.getValue(), copy.getArguments()[0]?.getValue()]);
     expect(copies).toEqual([['assemble', '/image']]);
