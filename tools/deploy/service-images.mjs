@@ -43,6 +43,7 @@ function contextFiles() {
 /** The images' content tag: sha256 over the Dockerfile, the .dockerignore and the context files (path and bytes). */
 export function contentTag() {
   const hash = createHash('sha256');
+  if (baseImageOverride()) hash.update(`NODE_IMAGE=${baseImageOverride()}\0`);
   for (const path of [dockerfile, 'docker/Dockerfile.dockerignore', ...contextFiles()]) {
     hash.update(`${path}\0`);
     hash.update(readFileSync(join(workspaceRoot, path)));
@@ -50,6 +51,12 @@ export function contentTag() {
   }
   return hash.digest('hex').slice(0, 16);
 }
+
+/**
+ * PLINTH_NODE_IMAGE overrides the Dockerfile's NODE_IMAGE, e.g. the base image pinned by the digest CI resolved
+ * (`node:24.21.0-bookworm-slim@sha256:…`); unset, the Dockerfile's tag is used (the local stand-in has no digest).
+ */
+const baseImageOverride = () => process.env.PLINTH_NODE_IMAGE || undefined;
 
 export const imageName = (app, tag) => `localhost/plinth/${app}:${tag}`;
 
@@ -137,7 +144,7 @@ export async function ensureImages(engine, apps = deployableApps) {
         const started = Date.now();
         await runLogged(
           engine,
-          ['build', ...engine.buildArgs, '-f', dockerfile, '--build-arg', `APP=${app}`, '--build-arg', `PORT=${appPorts[app]}`, '-t', image, '.'],
+          ['build', ...engine.buildArgs, ...(baseImageOverride() ? ['--build-arg', `NODE_IMAGE=${baseImageOverride()}`] : []), '-f', dockerfile, '--build-arg', `APP=${app}`, '--build-arg', `PORT=${appPorts[app]}`, '-t', image, '.'],
           join(dir, `${app}.build.log`),
         );
         buildSeconds = Math.round((Date.now() - started) / 1000);
