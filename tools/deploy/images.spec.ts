@@ -7,7 +7,9 @@ import { DockerfileParser, type Dockerfile, type ImageTemplate } from 'dockerfil
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { k8sRunSpec } from './container-run.js';
 import { ignoredByDockerignore } from './dockerignore.mjs';
+import { findKubectl } from './kustomize-render.js';
 import { appPorts, deployableApps, imagePlan, workspaceLibsOf, workspaceRoot } from './image-contents.mjs';
 
 const dockerfilePath = join(workspaceRoot, 'docker/Dockerfile');
@@ -164,6 +166,18 @@ describe.each(deployableApps)('the %s image', (app: string) => {
     expect(manifest.scripts.deploy).toBe(`../../tools/deploy/deploy-service.sh ${app}`);
     expect(statSync(join(workspaceRoot, 'tools/deploy/deploy-service.sh')).mode & 0o111).not.toBe(0);
   });
+
+  it('is run by compose with the restrictions its k8s manifests (and so the image suite) run it with', async () => {
+    const compose = parse(readFileSync(join(workspaceRoot, 'docker/compose.yaml'), 'utf8'), { merge: true });
+    const service = compose.services[app];
+    const { runFlags } = await k8sRunSpec(await findKubectl(), app, { name: 'docker', env: {}, buildArgs: [] });
+    const flag = (name: string) => runFlags.flatMap((value, index) => (runFlags[index - 1] === name ? [value] : []));
+    expect(service.image).toBe(`plinth/${app}:local`);
+    expect(service.read_only).toBe(runFlags.includes('--read-only'));
+    expect(service.cap_drop).toEqual(flag('--cap-drop'));
+    expect(service.security_opt).toEqual(flag('--security-opt').map((option) => `${option}:true`));
+    expect(service.tmpfs).toEqual(flag('--tmpfs').map((mount) => mount.split(':')[0]));
+  }, 60_000);
 
   it('is built by compose with its own APP and PORT', () => {
     const compose = parse(readFileSync(join(workspaceRoot, 'docker/compose.yaml'), 'utf8'), { merge: true });
