@@ -153,7 +153,13 @@ describe.skipIf(!engine).each(deployableApps)(imageSuiteTitle('the %s image, run
     if (maps.length > 0) expect(nodeOptions).toContain('--enable-source-maps');
   });
 
-  it.runIf(hasMigrations(app))('applies every migration its code registers with its `migrate` command, run as the k8s Job runs it', async () => {
+  if (!hasMigrations(app)) {
+    it('has no database: no migration Job in its manifests', () => {
+      expect(runSpec.migrate).toBeUndefined();
+    });
+  }
+
+  if (hasMigrations(app)) it('applies every migration its code registers with its `migrate` command, run as the k8s Job runs it', async () => {
     if (!engine || !database) return;
     expect(runSpec.migrate?.args).toEqual(['migrate']);
     const migrate = spawnSync(
