@@ -232,3 +232,21 @@ describe.skipIf(!engine).each(deployableApps)(imageSuiteTitle('the %s image, run
     expect(sbom.components.every((component) => component.version)).toBe(true);
   });
 });
+
+// The probes above must be able to see a broken property: the same ones against an image run without the restrictions.
+describe.skipIf(!engine)(imageSuiteTitle('the image probes, against a container run without the k8s restrictions'), () => {
+  it('see a writable root and uid 0 when the container runs as root without --read-only', async () => {
+    if (!engine) return;
+    const built = (await builtImages()).get(deployableApps[0]) as BuiltImage;
+    const name = `plinth-it-unrestricted-${randomBytes(4).toString('hex')}`;
+    engineOutput(engine, ['run', '-d', '--rm', '--name', name, '--network', 'none', '--user', '0', '--entrypoint', 'sleep', built.image, '120']);
+    try {
+      const exec = (command: string) => engineOutput(engine, ['exec', name, 'sh', '-c', command]).trim();
+      expect(exec('id -u')).toBe('0');
+      expect(exec("echo x > /write-probe && echo written")).toBe('written');
+      expect(exec('find / -xdev -type d -writable -not -path "/proc*" -not -path "/sys*" -not -path "/tmp*" 2>/dev/null | wc -l')).not.toBe('0');
+    } finally {
+      spawnSync(engine.name, ['rm', '--force', '--time', '0', name], { env: engine.env, stdio: 'ignore' });
+    }
+  }, IMAGE_BUILD_TIMEOUT_MS);
+});
