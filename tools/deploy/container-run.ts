@@ -74,10 +74,15 @@ export async function k8sRunSpec(kubectl: string, service: string, engine: Conta
   };
 }
 
+/** Removes a container at once (podman waits out the stop timeout unless told `--time 0`; docker kills). */
+export function forceRemove(engine: ContainerEngine, name: string): void {
+  spawnSync(engine.name, ['rm', '--force', ...(engine.name === 'podman' ? ['--time', '0'] : []), name], { env: engine.env, stdio: 'ignore' });
+}
+
 /** Containers still running, removed when the test process exits however it exits. */
 const running = new Map<string, ContainerEngine>();
 process.once('exit', () => {
-  for (const [name, engine] of running) spawnSync(engine.name, ['rm', '--force', '--time', '0', name], { env: engine.env, stdio: 'ignore' });
+  for (const [name, engine] of running) forceRemove(engine, name);
 });
 
 const MAX_LOG_CHARS = 4_000_000;

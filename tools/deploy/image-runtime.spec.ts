@@ -13,7 +13,7 @@ import {
 } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineOutput } from './container-engine.mjs';
-import { envFlags, ServiceContainer, type K8sRunSpec } from './container-run.js';
+import { envFlags, forceRemove, ServiceContainer, type K8sRunSpec } from './container-run.js';
 import { deployableApps, workspaceRoot } from './image-contents.mjs';
 import { builtImages, engine, IMAGE_BUILD_TIMEOUT_MS, imageSuiteTitle, runSpecOf, type BuiltImage } from './image-suite.js';
 
@@ -246,7 +246,7 @@ describe.skipIf(!engine)(imageSuiteTitle('the image probes, against a container 
       expect(exec("echo x > /write-probe && echo written")).toBe('written');
       expect(exec('find / -xdev -type d -writable -not -path "/proc*" -not -path "/sys*" -not -path "/tmp*" 2>/dev/null | wc -l')).not.toBe('0');
     } finally {
-      spawnSync(engine.name, ['rm', '--force', '--time', '0', name], { env: engine.env, stdio: 'ignore' });
+      forceRemove(engine, name);
     }
   }, IMAGE_BUILD_TIMEOUT_MS);
 });
