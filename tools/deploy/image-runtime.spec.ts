@@ -101,7 +101,8 @@ describe.skipIf(!engine).each(deployableApps)(imageSuiteTitle('the %s image, run
       // NODE_ENV=production (the image's) requires Redis for the gateway's shared limits; a prefix of its own.
       ...(app === 'gateway' ? { REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_KEY_PREFIX: `plinth:image-test-${randomBytes(4).toString('hex')}:` } : {}),
     });
-    files = JSON.parse(engineOutput(engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'node', built.image, '-e', listFilesScript])) as string[];
+    // Listed as root: every file of the image, including those its app user may not read.
+    files = JSON.parse(engineOutput(engine, ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'node', built.image, '-e', listFilesScript], { stdio: ['ignore', 'pipe', 'pipe'] })) as string[];
   }, IMAGE_BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
