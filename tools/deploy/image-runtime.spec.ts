@@ -231,6 +231,10 @@ describe.skipIf(!engine).each(deployableApps)(imageSuiteTitle('the %s image, run
     expect(names.has('@nestjs/core')).toBe(true);
     expect(names.has('vitest') || names.has('typescript') || names.has('nx')).toBe(false);
     expect(sbom.components.every((component) => component.version)).toBe(true);
+    // Exactly what is installed: every component is in the image, every installed package in the SBOM.
+    const installed = new Set(files.map((file) => /\/app\/node_modules\/(?:.*\/node_modules\/)?((?:@[^/]+\/)?[^/@][^/]*)\/package\.json$/.exec(file)?.[1]).filter((name) => name !== undefined));
+    expect([...names].filter((name) => !installed.has(name))).toEqual([]);
+    expect([...installed].filter((name) => !names.has(name as string))).toEqual([]);
   });
 });
 

@@ -103,7 +103,7 @@ describe('docker/Dockerfile', () => {
   });
 
   it('keeps local builds, dependencies, tests and env files out of the build context', () => {
-    for (const path of ['node_modules', 'apps/orders/dist', 'libs/messaging/dist', 'apps/orders/test', 'apps/auth/.env', 'libs/messaging/src/x.spec.ts', '.git']) {
+    for (const path of ['node_modules', 'apps/orders/README.md', 'libs/messaging/test', 'apps/orders/dist', 'libs/messaging/dist', 'apps/orders/test', 'apps/auth/.env', 'libs/messaging/src/x.spec.ts', '.git']) {
       expect(ignoredByDockerignore(path), path).toBe(true);
     }
     expect(ignoredByDockerignore('apps/orders/.env.example')).toBe(false);

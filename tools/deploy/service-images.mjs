@@ -3,13 +3,12 @@
 // build can see (the Dockerfile, its .dockerignore and every file its COPY instructions take that the
 // .dockerignore keeps), so an unchanged tree reuses its images. Builds run one after the other: the first
 // builds the shared build stage (npm ci + every app), the later ones reuse it from the layer cache.
-// Beside each image, in tmp/images/<tag>/: <app>.cdx.json (CycloneDX SBOM of the image's pruned lockfile)
+// Beside each image, in tmp/images/<tag>/: <app>.cdx.json (CycloneDX SBOM of the image's installed packages)
 // and <app>.image.json (name, id, size, build seconds).
 //   node tools/deploy/service-images.mjs [app…]      prints one JSON line per image
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectEngine, engineOutput } from './container-engine.mjs';
@@ -77,22 +76,21 @@ function runLogged(engine, args, logFile) {
   });
 }
 
-/** CycloneDX SBOM of the production dependency tree the image installed (its /app/package-lock.json). */
+/**
+ * CycloneDX SBOM of what the image installed: cyclonedx-npm (this checkout's, mounted read-only) run inside the
+ * image over its /app, so it reads the real node_modules beside the pruned lockfile (a lockfile alone also lists
+ * optional peers that npm never installed).
+ */
 export function writeSbom(engine, image, outFile) {
-  const dir = mkdtempSync(join(tmpdir(), 'plinth-sbom-'));
-  try {
-    for (const file of ['package.json', 'package-lock.json']) {
-      writeFileSync(join(dir, file), engineOutput(engine, ['run', '--rm', '--network', 'none', '--entrypoint', 'cat', image, `/app/${file}`]));
-    }
-    const cli = join(workspaceRoot, 'node_modules', '@cyclonedx', 'cyclonedx-npm', 'bin', 'cyclonedx-npm-cli.js');
-    const made = spawnSync(process.execPath, [cli, '--package-lock-only', '--omit', 'dev', '--output-format', 'JSON', '--output-file', outFile, join(dir, 'package.json')], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    if (made.status !== 0) throw new Error(`cyclonedx-npm failed for ${image}: ${made.stderr}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const tool = '/sbom-tool/node_modules/@cyclonedx/cyclonedx-npm/bin/cyclonedx-npm-cli.js';
+  const sbom = engineOutput(engine, [
+    'run', '--rm', '--network', 'none', '--user', '0', '--workdir', '/app',
+    '--env', 'npm_execpath=/usr/local/lib/node_modules/npm/bin/npm-cli.js', // the image's npm (its base image ships it)
+    '--volume', `${join(workspaceRoot, 'node_modules')}:/sbom-tool/node_modules:ro`,
+    '--entrypoint', 'node', image, tool, '--omit', 'dev', '--output-format', 'JSON', '/app/package.json',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (JSON.parse(sbom).bomFormat !== 'CycloneDX') throw new Error(`cyclonedx-npm wrote no CycloneDX document for ${image}`);
+  writeFileSync(outFile, sbom);
 }
 
 /** One build at a time on this machine (parallel spec files may all ask for the images). */
