@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// What one app's container image holds, and the command that assembles it inside docker/Dockerfile:
-//   node tools/deploy/image-contents.mjs <app> <outDir>
+// What one app's container image holds, and the commands docker/Dockerfile runs to make it:
+//   node tools/deploy/image-contents.mjs --build-all      (shared build stage: every deployable app, once)
+//   node tools/deploy/image-contents.mjs <app> <outDir>   (per-app stage: assemble that app's files)
 // The image gets the app's dist, the dist of each workspace lib it depends on (transitively, placed
 // straight into node_modules/@plinth/<lib>, so no workspace symlinks are needed) and only the npm
 // packages the Nx project graph says this app's code (and its libs' code) imports, installed from a
@@ -85,11 +86,23 @@ export async function assembleImage(app, outDir) {
   process.stdout.write(`assembled ${app} in ${relative(process.cwd(), outDir) || '.'}\n`);
 }
 
+/** Builds every deployable app (and the libs they need) with Nx, run by the node executing this script. */
+export function buildAllApps() {
+  const projects = deployableApps.map((app) => `${scope}${app}`).join(',');
+  const nx = join(workspaceRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+  const build = spawnSync(process.execPath, [nx, 'run-many', '-t', 'build', `--projects=${projects}`, '--output-style=stream'], {
+    cwd: workspaceRoot,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error(`nx build of ${projects} failed`);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [app, outDir] = process.argv.slice(2);
-  if (!app || !outDir) {
-    process.stderr.write('usage: image-contents.mjs <app> <outDir>\n');
+  if (app === '--build-all') buildAllApps();
+  else if (app && outDir) await assembleImage(app, outDir);
+  else {
+    process.stderr.write('usage: image-contents.mjs --build-all | <app> <outDir>\n');
     process.exit(2);
   }
-  await assembleImage(app, outDir);
 }

@@ -2,11 +2,14 @@
 // linted, its security properties asserted, and every file it takes from a build is checked to exist
 // after the Nx build (`npm run build`, which `npm test` runs first).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, matchesGlob, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { DockerfileParser, type Dockerfile, type ImageTemplate } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { k8sRunSpec } from './container-run.js';
+import { ignoredByDockerignore } from './dockerignore.mjs';
+import { findKubectl } from './kustomize-render.js';
 import { appPorts, deployableApps, imagePlan, workspaceLibsOf, workspaceRoot } from './image-contents.mjs';
 
 const dockerfilePath = join(workspaceRoot, 'docker/Dockerfile');
@@ -20,10 +23,6 @@ function defined<T>(value: T | null | undefined, what: string): T {
 
 const stages: ImageTemplate[] = dockerfile.getFROMs().map((from) => defined(dockerfile.getContainingImage(from.getRange().start), 'stage'));
 const runtime = defined(stages.at(-1), 'runtime stage');
-const ignorePatterns = readFileSync(join(workspaceRoot, 'docker/Dockerfile.dockerignore'), 'utf8')
-  .split('\n')
-  .map((line) => line.trim())
-  .filter((line) => line && !line.startsWith('#'));
 const telemetryPreload = '@plinth/telemetry/register';
 const credentialName = /PASSWORD|SECRET|TOKEN|_KEY$|CREDENTIAL|DATABASE_URL|RABBITMQ_URL/i;
 
@@ -35,17 +34,6 @@ const initialArgs = new Map(
   }),
 );
 const resolve = (text: string): string => text.replace(/\$\{?(\w+)\}?/g, (_, name: string) => initialArgs.get(name) ?? `\${${name}}`);
-
-/** Same rule as BuildKit: a path is excluded when the last matching pattern is not a negation. */
-function ignoredByDockerignore(path: string): boolean {
-  let ignored = false;
-  for (const pattern of ignorePatterns) {
-    const negated = pattern.startsWith('!');
-    const glob = negated ? pattern.slice(1) : pattern;
-    if (matchesGlob(path, glob) || path.split('/').some((_, index, parts) => matchesGlob(parts.slice(0, index + 1).join('/'), glob))) ignored = !negated;
-  }
-  return ignored;
-}
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
@@ -115,16 +103,28 @@ describe('docker/Dockerfile', () => {
   });
 
   it('keeps local builds, dependencies, tests and env files out of the build context', () => {
-    for (const path of ['node_modules', 'apps/orders/dist', 'libs/messaging/dist', 'apps/orders/test', 'apps/auth/.env', 'libs/messaging/src/x.spec.ts', '.git']) {
+    for (const path of ['node_modules', 'apps/orders/README.md', 'libs/messaging/test', 'apps/orders/dist', 'libs/messaging/dist', 'apps/orders/test', 'apps/auth/.env', 'libs/messaging/src/x.spec.ts', '.git']) {
       expect(ignoredByDockerignore(path), path).toBe(true);
     }
     expect(ignoredByDockerignore('apps/orders/.env.example')).toBe(false);
     expect(ignoredByDockerignore('apps/orders/src/main.ts')).toBe(false);
   });
 
-  it('the runtime stage takes files only from the build stage\'s assembled image directory', () => {
+  it('builds every app in one stage shared by all images: no per-app ARG before the per-app assemble stage', () => {
+    const names = stages.map((stage) => stage.getFROM()?.getBuildStage());
+    const build = defined(stages[names.indexOf('build')], 'build stage');
+    const assemble = defined(stages[names.indexOf('assemble')], 'assemble stage');
+    expect(assemble.getFROM()?.getImage()).toBe('build');
+    for (const stage of stages.slice(0, names.indexOf('assemble'))) {
+      expect(stage.getARGs().map((arg) => arg.getProperty()?.getName())).toEqual([]);
+    }
+    expect(build.getInstructions().filter((i) => i.getKeyword() === 'RUN').map((run) => run.getArgumentsContent())).toContain('node tools/deploy/image-contents.mjs --build-all');
+    expect(assemble.getInstructions().some((run) => run.getKeyword() === 'RUN' && run.getArgumentsContent()?.includes('tools/deploy/image-contents.mjs "${APP}" /image'))).toBe(true);
+  });
+
+  it('the runtime stage takes files only from the assemble stage\'s image directory', () => {
     const copies = runtime.getCOPYs().map((copy) => [copy.getFromFlag()?.getValue(), copy.getArguments()[0]?.getValue()]);
-    expect(copies).toEqual([['build', '/image']]);
+    expect(copies).toEqual([['assemble', '/image']]);
   });
 });
 
@@ -166,6 +166,18 @@ describe.each(deployableApps)('the %s image', (app: string) => {
     expect(manifest.scripts.deploy).toBe(`../../tools/deploy/deploy-service.sh ${app}`);
     expect(statSync(join(workspaceRoot, 'tools/deploy/deploy-service.sh')).mode & 0o111).not.toBe(0);
   });
+
+  it('is run by compose with the restrictions its k8s manifests (and so the image suite) run it with', async () => {
+    const compose = parse(readFileSync(join(workspaceRoot, 'docker/compose.yaml'), 'utf8'), { merge: true });
+    const service = compose.services[app];
+    const { runFlags } = await k8sRunSpec(await findKubectl(), app, { name: 'docker', env: {}, buildArgs: [] });
+    const flag = (name: string) => runFlags.flatMap((value, index) => (runFlags[index - 1] === name ? [value] : []));
+    expect(service.image).toBe(`plinth/${app}:local`);
+    expect(service.read_only).toBe(runFlags.includes('--read-only'));
+    expect(service.cap_drop).toEqual(flag('--cap-drop'));
+    expect(service.security_opt).toEqual(flag('--security-opt').map((option) => `${option}:true`));
+    expect(service.tmpfs).toEqual(flag('--tmpfs').map((mount) => mount.split(':')[0]));
+  }, 60_000);
 
   it('is built by compose with its own APP and PORT', () => {
     const compose = parse(readFileSync(join(workspaceRoot, 'docker/compose.yaml'), 'utf8'), { merge: true });

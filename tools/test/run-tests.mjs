@@ -15,7 +15,8 @@ const withChecks = process.argv.includes('--checks');
 const vitestArgs = process.argv.slice(2).filter((arg) => arg !== '--checks');
 const resultsFile = join(root, 'tmp', 'test-results', 'vitest.json');
 
-const tally = { passed: 0, failed: 0, testsRun: 0 };
+const tally = { passed: 0, failed: 0, skipped: 0, testsRun: 0 };
+const skips = [];
 const failures = [];
 
 function run(label, command, args) {
@@ -52,6 +53,7 @@ function finish() {
   if (failures.length > 0) {
     process.stdout.write(`\nFailures:\n${failures.map((failure) => `  ✗ ${failure}`).join('\n')}\n`);
   }
+  if (tally.skipped > 0) process.stdout.write(`\n${tally.skipped} skipped (not passed):\n${skips.map((skip) => `  - ${skip}`).join('\n')}\n`);
   process.stdout.write(`\n${tally.passed} passed, ${tally.failed} failed\n`);
   process.exit(tally.failed === 0 ? 0 : 1);
 }
@@ -65,8 +67,10 @@ function countVitest() {
   const summary = summarizeVitestReport(JSON.parse(readFileSync(resultsFile, 'utf8')), root);
   tally.passed += summary.passed;
   tally.failed += summary.failed;
+  tally.skipped += summary.skipped;
   tally.testsRun += summary.testsRun;
   failures.push(...summary.failures);
+  skips.push(...summary.skips);
 }
 
 // A failed build is one failure; the tests still run, so one broken app does not hide everything else.

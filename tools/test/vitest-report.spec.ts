@@ -15,7 +15,7 @@ describe('summarizeVitestReport', () => {
       { testResults: [file('a.spec.ts', 'failed', [{ title: 'works', status: 'passed' }, { title: 'breaks', status: 'failed' }])] },
       '/repo',
     );
-    expect(summary).toEqual({ passed: 1, failed: 1, testsRun: 2, failures: ['a.spec.ts › suite › breaks'] });
+    expect(summary).toEqual({ passed: 1, failed: 1, skipped: 0, testsRun: 2, failures: ['a.spec.ts › suite › breaks'], skips: [] });
   });
 
   it('counts skipped and todo tests as failures', () => {
@@ -37,6 +37,23 @@ describe('summarizeVitestReport', () => {
       { testResults: [file('d.spec.ts', 'failed', [], 'SyntaxError: Unexpected token\n  at line 3')] },
       '/repo',
     );
-    expect(summary).toEqual({ passed: 0, failed: 1, testsRun: 0, failures: ['d.spec.ts: SyntaxError: Unexpected token'] });
+    expect(summary).toEqual({ passed: 0, failed: 1, skipped: 0, testsRun: 0, failures: ['d.spec.ts: SyntaxError: Unexpected token'], skips: [] });
+  });
+
+  it('counts tests under a suite skipped for a missing environment (no container engine) as skipped, not passed', () => {
+    const title = 'the orders image — SKIPPED: no container engine (`docker info` fails)';
+    const summary = summarizeVitestReport(
+      { testResults: [{ name: '/repo/e.spec.ts', status: 'skipped', message: '', assertionResults: [{ ancestorTitles: [title], title: 'runs', status: 'skipped' }, { ancestorTitles: [title], title: 'stops', status: 'skipped' }] }] },
+      '/repo',
+    );
+    expect(summary).toMatchObject({ passed: 0, failed: 0, skipped: 2, testsRun: 2, skips: [title] });
+  });
+
+  it('still fails a skipped test whose suite title has no environment reason', () => {
+    const summary = summarizeVitestReport(
+      { testResults: [{ name: '/repo/f.spec.ts', status: 'skipped', message: '', assertionResults: [{ ancestorTitles: ['the orders image'], title: 'runs', status: 'skipped' }] }] },
+      '/repo',
+    );
+    expect(summary).toMatchObject({ passed: 0, failed: 1, skipped: 0 });
   });
 });

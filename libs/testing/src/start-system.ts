@@ -41,7 +41,26 @@ export interface StartSystemOptions {
    * runtime role without DDL (migrated beforehand by `migrate` as the owner). Shared servers only. Default false.
    */
   narrowIdentities?: boolean;
+  /**
+   * How each service runs; default a ServiceProcess of the built app, inheriting this process's environment.
+   * A launcher gets only the service's own environment (the defaults, `env`, PORT, DATABASE_URL, `serviceEnv`):
+   * e.g. a container of the service's image on the host network.
+   */
+  launch?: ServiceLauncher;
 }
+
+/** One running service as startSystem drives it: a ServiceProcess, or e.g. a container of the service's image. */
+export interface ServiceHandle {
+  readonly url: string;
+  start(): void;
+  /** Polls /readyz until 200; fails with the log tail if the service exits or the deadline passes. */
+  waitUntilReady(timeoutMs: number): Promise<void>;
+  /** Sends the signal, waits for the exit (forcing it after a grace period); resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  logs(): string;
+}
+
+export type ServiceLauncher = (name: ServiceName, port: number, env: Record<string, string>) => ServiceHandle;
 
 export interface RunningSystem {
   gatewayUrl: string;
@@ -86,7 +105,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const infrastructure = options.infrastructure ?? sharedInfrastructure;
   const databases = new Map<ServiceName, TestDatabase>();
-  const processes = new Map<ServiceName, ServiceProcess>();
+  const processes = new Map<ServiceName, ServiceHandle>();
   let vhost: TestVhost | undefined;
   let closeAuthStandIn: (() => Promise<void>) | undefined;
   let identities: NarrowIdentities | undefined;
@@ -117,8 +136,9 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     // Orders fills its price read model from catalog before it is ready: without catalog, a stand-in answers.
     const products = options.products ?? TEST_PRODUCTS;
     if (names.includes('orders') && !names.includes('catalog')) closeCatalogStandIn = await serveCatalogStandIn(env.RABBITMQ_URL, products);
-    const inherited = testInfrastructure.inheritedEnv();
+    const inherited = options.launch ? {} : testInfrastructure.inheritedEnv();
     for (const key of stripped) delete inherited[key];
+    const launch: ServiceLauncher = options.launch ?? ((name, port, serviceEnv) => new ServiceProcess(name, port, serviceEnv));
     if (options.narrowIdentities) {
       identities = await provisionNarrowIdentities(vhost, databases, {
         retryDelaysMs: (env['EVENT_RETRY_DELAYS_MS'] ?? '').split(',').map(Number),
@@ -131,7 +151,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
       const database = databases.get(name);
       processes.set(
         name,
-        new ServiceProcess(name, port, {
+        launch(name, port, {
           ...inherited,
           ...env,
           PORT: String(port),
