@@ -14,7 +14,7 @@ const orderOf = (userId: string, overrides: Partial<OrderView> = {}): OrderView 
   id: randomUUID(), userId, status: 'pending', currency: 'EUR', items: [{ sku: 'SKU-1001', quantity: 2, unitPrice: 1999 }],
   total: 3998, version: 1, createdAt: '2026-11-24T12:00:00.000Z', updatedAt: '2026-11-24T12:00:00.000Z', ...overrides,
 });
-const profileOf = (id: string): UserProfile => ({ id, email: `${id.slice(0, 8)}@example.test`, displayName: 'Ada', createdAt: '2026-11-24T12:00:00.000Z', updatedAt: '2026-11-24T12:00:00.000Z' });
+const profileOf = (id: string): UserProfile => ({ id, email: `${id.slice(0, 8)}@example.test`, displayName: 'Ada', emailVerified: false, createdAt: '2026-11-24T12:00:00.000Z', updatedAt: '2026-11-24T12:00:00.000Z' });
 
 interface GraphqlBody {
   data?: Record<string, unknown> | null;

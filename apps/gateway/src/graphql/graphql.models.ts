@@ -17,6 +17,7 @@ export class UserModel {
   @Field(() => ID) id: string;
   @Field() email: string;
   @Field() displayName: string;
+  @Field({ description: 'The owner proved the address (POST /v1/auth/email/verify)' }) emailVerified: boolean;
   @Field({ description: 'ISO 8601' }) createdAt: string;
   @Field({ description: 'ISO 8601' }) updatedAt: string;
 }
