@@ -16,14 +16,17 @@ export function baseImage() {
 
 /**
  * The directory holding make-base-images.sh: $PLINTH_CONTAINERS_DIR, else `shared/containers` beside the
- * checkout or beside any directory above it (a worktree sits deeper than the main checkout).
+ * checkout or beside any directory above it (a worktree sits deeper than the main checkout), else the workplace's
+ * own `/work/shared/containers` (a CI clone may live elsewhere, e.g. under /tmp).
  */
+const WORKPLACE_CONTAINERS_DIR = '/work/shared/containers';
+
 export function containersToolsDir() {
   if (process.env.PLINTH_CONTAINERS_DIR) return process.env.PLINTH_CONTAINERS_DIR;
   for (let dir = dirname(workspaceRoot); dir !== dirname(dir); dir = dirname(dir)) {
     if (existsSync(join(dir, 'shared', 'containers', 'make-base-images.sh'))) return join(dir, 'shared', 'containers');
   }
-  return undefined;
+  return existsSync(join(WORKPLACE_CONTAINERS_DIR, 'make-base-images.sh')) ? WORKPLACE_CONTAINERS_DIR : undefined;
 }
 
 const succeeds = (command, args, env = process.env) => spawnSync(command, args, { stdio: 'ignore', env, timeout: 60_000 }).status === 0;
