@@ -54,6 +54,19 @@ describe('POST /graphql against the running system', () => {
     await eventually(async () => (system.logs('users').includes('"request_id":"e2e-graphql-me"') ? true : undefined), { description: 'the request id in users\' log' });
   });
 
+  it('serves the catalog without a token as GET /v1/products does: a page, one product, an unknown sku as null + CATALOG.NOT_FOUND', async () => {
+    const page = await graphql.post<{ products: { edges: { node: { sku: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>({ query: '{ products(first: 2) { edges { node { sku } } pageInfo { hasNextPage endCursor } } }' });
+    const rest = await api.get('/v1/products?limit=2');
+    expect(page.data?.products.edges.map((edge) => edge.node.sku)).toEqual((rest.body as { items: { sku: string }[] }).items.map((item) => item.sku));
+    expect(page.data?.products.pageInfo).toEqual({ hasNextPage: true, endCursor: expect.any(String) });
+
+    const one = await graphql.post<{ product: { sku: string; currency: string; unitPrice: number } }>({ query: '{ product(sku: "SKU-1001") { sku currency unitPrice } }' });
+    expect(one.data).toEqual({ product: { sku: 'SKU-1001', currency: 'EUR', unitPrice: 1999 } });
+    const unknown = await graphql.post({ query: '{ product(sku: "SKU-NONE") { sku } }' });
+    expect(unknown.data).toEqual({ product: null });
+    expect(unknown.errors?.map((error) => error.extensions.code)).toEqual([ErrorCodes.CATALOG_NOT_FOUND]);
+  });
+
   it('places an order once per idempotency key, and shows it to its owner only (another user: null + ORDERS.NOT_FOUND)', async () => {
     const first = await graphql.data<Placed>(customer.tokens.accessToken, PLACE_ORDER, { input, key: 'e2e-graphql-1' });
     expect(first.placeOrder).toMatchObject({ replayed: false, order: { status: 'pending', total: 3998, version: 1 } });

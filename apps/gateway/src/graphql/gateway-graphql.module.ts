@@ -7,6 +7,7 @@ import { NotificationStreamModule } from '../notifications/notification-stream.m
 import { graphqlOptions } from './graphql-options.js';
 import { NotificationsResolver } from './notifications.resolver.js';
 import { OrdersResolver } from './orders.resolver.js';
+import { ProductsResolver } from './products.resolver.js';
 import { UserLoaders } from './user-loader.js';
 import { UsersResolver } from './users.resolver.js';
 
@@ -16,6 +17,6 @@ import { UsersResolver } from './users.resolver.js';
     GraphQLModule.forRootAsync<ApolloDriverConfig>({ driver: ApolloDriver, inject: [GatewayConfig], useFactory: graphqlOptions }),
     NotificationStreamModule,
   ],
-  providers: [ServiceClient, UserLoaders, OrdersResolver, UsersResolver, NotificationsResolver],
+  providers: [ServiceClient, UserLoaders, OrdersResolver, UsersResolver, NotificationsResolver, ProductsResolver],
 })
 export class GatewayGraphqlModule {}

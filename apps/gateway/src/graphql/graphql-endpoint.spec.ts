@@ -2,7 +2,7 @@
 // the same rules as REST, checked one by one.
 import { randomUUID, createHash } from 'node:crypto';
 import request from 'supertest';
-import { ApplicationError, ErrorCodes, OrdersRpc, UsersPreferencesRpc, UsersRpc, type OrderView, type UserProfile } from '@plinth/contracts';
+import { ApplicationError, CatalogRpc, ErrorCodes, OrdersRpc, UsersPreferencesRpc, UsersRpc, type OrderView, type ProductView, type UserProfile } from '@plinth/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
 
@@ -277,5 +277,39 @@ describe('in production', () => {
     expect((res.body as GraphqlBody).errors?.[0]).toMatchObject({ message: expect.stringContaining('introspection'), extensions: { code: ErrorCodes.VALIDATION_FAILED } });
     const page = await request(production.app.getHttpServer()).get('/graphql').set('accept', 'text/html');
     expect(page.text).not.toMatch(/graphiql/i);
+  });
+});
+
+describe('the catalog, public as on REST', () => {
+  const productOf = (sku: string): ProductView => ({
+    sku, name: 'Espresso machine', description: '', currency: 'EUR', unitPrice: 1250, stock: 10, reserved: 2, version: 3, updatedAt: '2026-12-01T12:00:00.000Z',
+  });
+
+  it('pages products without a token, as a connection over catalog\'s keyset cursor', async () => {
+    t.rpc.reply(CatalogRpc.list, { items: [productOf('SKU-1')], nextCursor: 'next-1' });
+    const { body } = await gql('{ products(first: 1) { edges { node { sku unitPrice reserved } } pageInfo { hasNextPage endCursor } } }', {}, 'anonymous');
+    expect(body).toEqual({ data: { products: { edges: [{ node: { sku: 'SKU-1', unitPrice: 1250, reserved: 2 } }], pageInfo: { hasNextPage: true, endCursor: 'next-1' } } } });
+    expect(t.rpc.payloadsOf(CatalogRpc.list)).toEqual([{ limit: 1 }]);
+  });
+
+  it('answers one product by sku, and an unknown one as null + CATALOG.NOT_FOUND', async () => {
+    t.rpc.reply(CatalogRpc.get, productOf('SKU-2'));
+    expect((await gql('{ product(sku: "SKU-2") { sku name version } }', {}, 'anonymous')).body).toEqual({ data: { product: { sku: 'SKU-2', name: 'Espresso machine', version: 3 } } });
+    t.rpc.reply(CatalogRpc.get, () => {
+      throw new ApplicationError(ErrorCodes.CATALOG_NOT_FOUND, 'Product not found');
+    });
+    const { body } = await gql('{ product(sku: "SKU-404") { sku } }', {}, 'anonymous');
+    expect(body.data).toEqual({ product: null });
+    expect(codesOf(body)).toEqual([ErrorCodes.CATALOG_NOT_FOUND]);
+  });
+
+  it('refuses a sku that cannot be one, and a page size out of range, with COMMON.VALIDATION_FAILED before any RPC', async () => {
+    const badSku = await gql('{ product(sku: "not a sku; drop") { sku } }', {}, 'anonymous');
+    expect(codesOf(badSku.body)).toEqual([ErrorCodes.VALIDATION_FAILED]);
+    expect(badSku.body.errors?.[0]?.extensions.errors).toEqual([{ field: 'sku', message: expect.stringContaining('sku must match') }]);
+    const badPage = await gql('{ products(first: 0) { edges { node { sku } } } }', {}, 'anonymous');
+    expect(codesOf(badPage.body)).toEqual([ErrorCodes.VALIDATION_FAILED]);
+    expect(badPage.body.errors?.[0]?.extensions.errors?.[0]?.field).toBe('first');
+    expect(t.rpc.calls).toEqual([]);
   });
 });

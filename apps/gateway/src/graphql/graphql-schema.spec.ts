@@ -29,7 +29,7 @@ describe('apps/gateway/schema.graphql', () => {
 
   it('holds every operation of the issue, and no product operations while there is no catalog', () => {
     const schema = t.app.get(GraphQLSchemaHost).schema;
-    expect(Object.keys(schema.getQueryType()?.getFields() ?? {}).sort()).toEqual(['me', 'myOrders', 'notifications', 'order', 'orders', 'user', 'users']);
+    expect(Object.keys(schema.getQueryType()?.getFields() ?? {}).sort()).toEqual(['me', 'myOrders', 'notifications', 'order', 'orders', 'product', 'products', 'user', 'users']);
     expect(Object.keys(schema.getMutationType()?.getFields() ?? {}).sort()).toEqual(['cancelOrder', 'markNotificationRead', 'placeOrder', 'updatePreferences', 'updateProfile']);
     expect(Object.keys(schema.getSubscriptionType()?.getFields() ?? {})).toEqual(['notificationCreated']);
   });

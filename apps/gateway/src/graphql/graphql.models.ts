@@ -42,6 +42,19 @@ export class OrderModel {
   @Field({ description: 'ISO 8601' }) updatedAt: string;
 }
 
+@ObjectType('Product', { description: 'A product of the catalog (catalog service); prices in minor units.' })
+export class ProductModel {
+  @Field() sku: string;
+  @Field() name: string;
+  @Field({ description: 'Empty when none was given' }) description: string;
+  @Field() currency: string;
+  @Field(() => Int, { description: 'Minor units' }) unitPrice: number;
+  @Field(() => Int, { description: 'Units on hand (reserved ones included)' }) stock: number;
+  @Field(() => Int, { description: 'Units held by confirmed orders; stock − reserved can be ordered' }) reserved: number;
+  @Field(() => Int, { description: 'Bumped on every change by an admin' }) version: number;
+  @Field({ description: 'ISO 8601' }) updatedAt: string;
+}
+
 @ObjectType('Notification')
 export class NotificationModel {
   @Field(() => ID) id: string;

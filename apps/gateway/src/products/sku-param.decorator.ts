@@ -2,7 +2,8 @@ import { Param, type PipeTransform } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
 import { ApplicationError, ErrorCodes, SKU_PATTERN } from '@plinth/contracts';
 
-const skuPipe: PipeTransform<string, string> = {
+/** Anything that cannot be a sku is a 400 (COMMON.VALIDATION_FAILED, field `sku`) before any RPC; REST and GraphQL. */
+export const skuPipe: PipeTransform<string, string> = {
   transform(value) {
     if (SKU_PATTERN.test(value)) return value;
     throw new ApplicationError(ErrorCodes.VALIDATION_FAILED, 'The request is invalid.', {
