@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { messagingMigrations } from '@plinth/messaging';
 import {
-  createSigningKey, createTestDatabase, createTestVhost, freePort, serveAuthStandIn,
+  createSigningKey, createTestDatabase, createTestVhost, freePort, serveAuthStandIn, serveCatalogStandIn, TEST_PRODUCTS,
   type TestDatabase, type TestVhost,
 } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,7 @@ describe.skipIf(!engine).each(deployableApps)(imageSuiteTitle('the %s image, run
   let vhost: TestVhost;
   let database: TestDatabase | undefined;
   let closeAuthStandIn: (() => Promise<void>) | undefined;
+  let closeCatalogStandIn: (() => Promise<void>) | undefined;
   let container: ServiceContainer;
   let files: string[];
   const env: Record<string, string> = {};
@@ -93,6 +94,8 @@ describe.skipIf(!engine).each(deployableApps)(imageSuiteTitle('the %s image, run
     if (hasMigrations(app)) database = await createTestDatabase(`img_${app}`);
     // Every service but auth catches up on revocations from auth before it is ready: a stand-in answers for it.
     if (app !== 'auth') closeAuthStandIn = await serveAuthStandIn(vhost.url, await createSigningKey());
+    // Orders fills its price read model from catalog before it is ready: a stand-in answers for catalog.
+    if (app === 'orders') closeCatalogStandIn = await serveCatalogStandIn(vhost.url, TEST_PRODUCTS);
     Object.assign(env, {
       LOG_FORMAT: 'json',
       SHUTDOWN_TIMEOUT_MS: '5000',
@@ -108,6 +111,7 @@ describe.skipIf(!engine).each(deployableApps)(imageSuiteTitle('the %s image, run
   afterAll(async () => {
     await container?.stop('SIGKILL');
     await closeAuthStandIn?.();
+    await closeCatalogStandIn?.();
     await database?.drop();
     await vhost?.drop().catch(() => undefined);
   }, 60_000);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { NotificationView, OrderView, TokenPair } from '@plinth/contracts';
 import { rawHttpExchange, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
+import { ADMIN, SERVICES_WITHOUT_SAGA, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { consistently, eventually } from './support/eventually.js';
 import { signedWithForeignKey, unsigned, withEscalatedClaims } from './support/forged-tokens.js';
 import {
@@ -28,14 +28,14 @@ let admin: TokenPair;
 let aliceOrder: OrderView;
 
 beforeAll(async () => {
-  system = await startE2eSystem();
+  system = await startE2eSystem({ services: [...SERVICES_WITHOUT_SAGA] });
   api = new PlinthApi(system.gatewayUrl);
   [alice, bob] = await Promise.all([api.register('alice'), api.register('bob')]);
   admin = await api.login(ADMIN.email, ADMIN.password);
   aliceOrder = await api.createOrder(alice.tokens.accessToken);
 }, SYSTEM_START_TIMEOUT_MS);
 
-afterAll(() => stopE2eSystem(system, 'negative-paths'), 60_000);
+afterAll(() => stopE2eSystem(system, 'negative-paths', SERVICES_WITHOUT_SAGA), 60_000);
 
 describe('registration validation', () => {
   const valid = () => ({ email: uniqueEmail('reg'), password: STRONG_PASSWORD, displayName: 'Valid Name' });

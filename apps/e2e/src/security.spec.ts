@@ -10,7 +10,7 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import { AuthRpc, NotificationsRpc, OrdersRpc, UsersRpc, type ErrorBody, type OrderView, type TokenPair } from '@plinth/contracts';
 import { freePort, ServiceProcess, workspaceRoot, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ADMIN, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
+import { ADMIN, SERVICES_WITHOUT_SAGA, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { eventually } from './support/eventually.js';
 import { signedWithForeignKey, unsigned, withEscalatedClaims } from './support/forged-tokens.js';
 import { claimsOf, expectStatus, PlinthApi, STRONG_PASSWORD, uniqueEmail, type ApiResponse, type RegisteredUser } from './support/plinth-api.js';
@@ -88,7 +88,7 @@ const pacedLogins = async (email: string, password: string, count: number): Prom
 };
 
 beforeAll(async () => {
-  system = await startE2eSystem({ env: SECURITY_ENV });
+  system = await startE2eSystem({ env: SECURITY_ENV, services: [...SERVICES_WITHOUT_SAGA] });
   api = new PlinthApi(system.gatewayUrl);
   const port = await freePort();
   replicaB = new ServiceProcess('gateway', port, { ...system.env, PORT: String(port) });
@@ -105,7 +105,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await replicaB?.stop();
-  await stopE2eSystem(system, 'security');
+  await stopE2eSystem(system, 'security', SERVICES_WITHOUT_SAGA);
 }, 60_000);
 
 describe('edge: headers and CORS', () => {

@@ -107,7 +107,7 @@ describe('TLS on every hop', () => {
   it('every broker connection is TLS with a client certificate (rabbitmqctl list_connections)', async () => {
     const connections = await infra.rabbit.connections();
     const services = new Set(connections.map((connection) => connection.connectionName.split('@')[0]));
-    expect([...services].sort()).toEqual(['auth', 'gateway', 'notifications', 'orders', 'users']);
+    expect([...services].sort()).toEqual(['auth', 'catalog', 'gateway', 'notifications', 'orders', 'users']);
     expect(connections.filter((connection) => !connection.ssl)).toEqual([]);
     expect(new Set(connections.map((connection) => connection.protocol))).toEqual(new Set(['tlsv1.3']));
     expect(connections.every((connection) => connection.peerCertSubject.includes('CN=plinth-service'))).toBe(true);
