@@ -2,7 +2,7 @@
 // travelling orders → outbox → broker → notifications (stored, outbox) → broker → gateway → SSE.
 import type { RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
+import { SERVICES_WITHOUT_SAGA, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { consistently, eventually } from './support/eventually.js';
 import { expectStatus, PlinthApi, type RegisteredUser } from './support/plinth-api.js';
 import { SseStream, type SseOpenOptions } from './support/sse-client.js';
@@ -14,13 +14,13 @@ let api: PlinthApi;
 const openStreams: SseStream[] = [];
 
 beforeAll(async () => {
-  system = await startE2eSystem({ serviceEnv: { gateway: { SSE_HEARTBEAT_SECONDS: '1' } } });
+  system = await startE2eSystem({ services: [...SERVICES_WITHOUT_SAGA], serviceEnv: { gateway: { SSE_HEARTBEAT_SECONDS: '1' } } });
   api = new PlinthApi(system.gatewayUrl);
 }, SYSTEM_START_TIMEOUT_MS);
 
 afterAll(async () => {
   for (const stream of openStreams) stream.close();
-  await stopE2eSystem(system, 'notifications-stream');
+  await stopE2eSystem(system, 'notifications-stream', SERVICES_WITHOUT_SAGA);
 }, 60_000);
 
 const open = async (options: SseOpenOptions): Promise<SseStream> => {
