@@ -622,8 +622,10 @@ describe('inside: messages forged straight onto RabbitMQ', () => {
 
   it('auth re-checks admin rights itself: carol, with her own valid token, cannot set roles or revoke sessions', async () => {
     const actor = actorOf(carol);
-    expect(await forgedRpc(AuthRpc.setRoles, { actor, userId: carol.id, roles: ['user', 'admin'] }, carolsOwnToken())).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
-    expect(await forgedRpc(AuthRpc.revokeUserSessions, { actor, userId: alice.id }, carolsOwnToken())).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
+    // A well-formed request (the security trail's client context included), so what refuses it is the rights check.
+    const client = { address: '127.0.0.1', userAgent: 'forger' };
+    expect(await forgedRpc(AuthRpc.setRoles, { actor, userId: carol.id, client, roles: ['user', 'admin'] }, carolsOwnToken())).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
+    expect(await forgedRpc(AuthRpc.revokeUserSessions, { actor, userId: alice.id, client }, carolsOwnToken())).toMatchObject({ ok: false, error: { code: 'COMMON.FORBIDDEN' } });
   });
 });
 
