@@ -105,7 +105,7 @@ describe('route access policies are enforced', () => {
   it('answers 403 on every admin route to a caller without the admin role', async () => {
     const token = await testApp.token({ roles: ['user'] });
     const adminOnly = routes.filter((route) => route.policy?.kind === 'roles');
-    expect(adminOnly.length).toBe(8);
+    expect(adminOnly.length).toBe(11);
     for (const { route } of adminOnly) expect([route, (await call(route, token)).status]).toEqual([route, 403]);
   });
 });

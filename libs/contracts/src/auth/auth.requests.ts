@@ -133,7 +133,7 @@ export class ForgotPasswordRequest extends ForgotPasswordBody {}
 /** HTTP body of `POST /v1/auth/password/reset`. */
 export class ResetPasswordBody {
   @ApiProperty({ description: 'The token from the reset email', example: 'q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E', pattern: ONE_TIME_TOKEN.source })
-  @IsString() @Matches(ONE_TIME_TOKEN, { message: 'token must be the token from the email' }) token: string;
+  @IsString() @IsWellFormedText() @Matches(ONE_TIME_TOKEN, { message: 'token must be the token from the email' }) token: string;
 
   @ApiProperty(newPasswordProperty)
   @IsString() @IsWellFormedText() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH) newPassword: string;
@@ -146,7 +146,7 @@ export class ResetPasswordRequest extends ResetPasswordBody {
 /** HTTP body of `POST /v1/auth/email/verify`. */
 export class VerifyEmailBody {
   @ApiProperty({ description: 'The token from the verification email', example: 'q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E', pattern: ONE_TIME_TOKEN.source })
-  @IsString() @Matches(ONE_TIME_TOKEN, { message: 'token must be the token from the email' }) token: string;
+  @IsString() @IsWellFormedText() @Matches(ONE_TIME_TOKEN, { message: 'token must be the token from the email' }) token: string;
 }
 
 export class VerifyEmailRequest extends VerifyEmailBody {}
@@ -169,7 +169,7 @@ const mfaCodeProperty = { description: 'A 6-digit code from the authenticator ap
 /** HTTP body of `POST /v1/auth/mfa/totp/confirm` and `DELETE /v1/auth/mfa/totp`. */
 export class TotpCodeBody {
   @ApiProperty(mfaCodeProperty)
-  @IsString() @Matches(MFA_CODE, { message: 'code must be 6 digits or a recovery code' }) code: string;
+  @IsString() @IsWellFormedText() @Matches(MFA_CODE, { message: 'code must be 6 digits or a recovery code' }) code: string;
 }
 
 export class StartTotpRequest {
@@ -184,7 +184,7 @@ export class TotpCodeRequest extends TotpCodeBody {
 /** HTTP body of `POST /v1/auth/login/mfa`. */
 export class LoginMfaBody extends TotpCodeBody {
   @ApiProperty({ description: 'The mfaToken of the AUTH.MFA_REQUIRED answer to the password step (valid 5 minutes)', example: 'q0hPvyZ3Xh3v0cW1dGqf2lq3nQ0w8m1c5l7JbXxUq2E', pattern: ONE_TIME_TOKEN.source })
-  @IsString() @Matches(ONE_TIME_TOKEN, { message: 'mfaToken must be the mfaToken of the password step' }) mfaToken: string;
+  @IsString() @IsWellFormedText() @Matches(ONE_TIME_TOKEN, { message: 'mfaToken must be the mfaToken of the password step' }) mfaToken: string;
 }
 
 export class LoginMfaRequest extends LoginMfaBody {

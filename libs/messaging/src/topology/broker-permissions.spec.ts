@@ -13,7 +13,7 @@ describe('toBrokerPermissions (the production topology)', () => {
       events: {
         exchange: 'plinth.events',
         write: '^$',
-        read: '^(auth\\.session\\.revoked|auth\\.roles\\.changed|notifications\\.notification\\.created)$',
+        read: '^(auth\\.session\\.revoked|auth\\.roles\\.changed|notifications\\.notification\\.created|catalog\\.product\\.created|catalog\\.product\\.updated)$',
       },
     });
   });
@@ -26,14 +26,14 @@ describe('toBrokerPermissions (the production topology)', () => {
       events: {
         exchange: 'plinth.events',
         write: '^$',
-        read: '^(auth\\.user\\.registered|auth\\.session\\.revoked|auth\\.roles\\.changed)$',
+        read: '^(auth\\.user\\.registered|auth\\.email\\.verified|auth\\.session\\.revoked|auth\\.roles\\.changed)$',
       },
     });
   });
 
   it('lets a publisher publish exactly its own event types', () => {
     const orders = toBrokerPermissions(topology, 'orders');
-    expect(orders.write).toBe('^(amq\\.default|plinth\\.events|orders\\.broadcast\\..+)$');
+    expect(orders.write).toBe('^(amq\\.default|plinth\\.events|orders\\.events|orders\\.broadcast\\..+)$');
     expect(orders.events.write).toBe('^(orders\\.order\\.created|orders\\.order\\.status-changed)$');
     expect(new RegExp(orders.configure).test('users.rpc')).toBe(false);
     expect(new RegExp(orders.configure).test('orders.rpc')).toBe(true);
