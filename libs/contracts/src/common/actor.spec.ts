@@ -14,7 +14,7 @@ describe('requests acting for a user', () => {
     [GetOrderRequest, { orderId: someId }],
     [GetProfileRequest, { userId: someId }],
     [MarkNotificationReadRequest, { notificationId: someId }],
-    [RevokeUserSessionsRequest, { userId: someId }],
+    [RevokeUserSessionsRequest, { userId: someId, client: {} }],
   ];
 
   it.each(requests)('%O is refused without an actor', (cls, plain) => {
