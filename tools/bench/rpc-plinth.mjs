@@ -18,7 +18,10 @@ const N = Number(process.argv[2] ?? 20000);
 const INFLIGHT = Number(process.argv[3] ?? 64);
 const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const ECHO = 'rpcbench.echo';
-const topology = { eventsExchange: 'rpcbench.events', rpcServices: ['rpcbench'], durableSubscriptions: {}, broadcastSubscriptions: {} };
+const topology = {
+  eventsExchange: 'rpcbench.events', rpcServices: ['rpcbench'], durableSubscriptions: {}, broadcastSubscriptions: {}, eventPublishers: {},
+  rpcCalls: { 'rpcbench-client': ['rpcbench'] },
+};
 const messaging = (serviceName) =>
   MessagingModule.forRoot({ serviceName, url, topology, ...(process.env.PREFETCH ? { prefetch: Number(process.env.PREFETCH) } : {}) });
 

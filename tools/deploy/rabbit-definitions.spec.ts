@@ -21,10 +21,11 @@ describe('k8s/base/infra/rabbitmq/definitions.json', () => {
     const topology = messaging.defaultTopology();
     expect(definitions).not.toHaveProperty('users');
     for (const service of messaging.servicesOf(topology)) {
-      const { configure, write, read, events } = messaging.toBrokerPermissions(topology, service);
+      const { configure, write, read, topics } = messaging.toBrokerPermissions(topology, service);
       expect(definitions.permissions).toContainEqual({ user: `plinth-${service}`, vhost: '/', configure, write, read });
-      expect(definitions.topic_permissions).toContainEqual({ user: `plinth-${service}`, vhost: '/', ...events });
+      for (const topic of topics) expect(definitions.topic_permissions).toContainEqual({ user: `plinth-${service}`, vhost: '/', ...topic });
     }
     expect(definitions.permissions.every((permission) => permission.configure !== '.*' && permission.write !== '.*' && permission.read !== '.*')).toBe(true);
+    expect(definitions.permissions.some((permission) => new RegExp(permission.write).test('amq.default'))).toBe(false);
   });
 });

@@ -1,10 +1,8 @@
 // A gateway replica that was not there when a session was revoked (stopped, or cut off from the broker) must still
 // refuse that session's tokens once it is ready again, and so must the services behind the gateway: the live
 // revocation events reach only the replicas connected at that moment, the rest catch up from auth.
-import { randomUUID } from 'node:crypto';
-import { connect as connectAmqp } from 'amqplib';
-import { UsersRpc, type ErrorBody } from '@plinth/contracts';
-import { cutOffBrokerClient, freePort, ServiceProcess, type RunningSystem } from '@plinth/testing';
+import { UsersRpc } from '@plinth/contracts';
+import { cutOffBrokerClient, forgedRpc, freePort, ServiceProcess, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { expectStatus, PlinthApi } from './support/plinth-api.js';
@@ -75,7 +73,7 @@ describe('a replica that was stopped during the revocation', () => {
   it('the service behind the gateway refuses the revoked token itself, even sent straight to its queue', async () => {
     const user = await api.register('revoked-inside');
     await logout(user.tokens.refreshToken);
-    const reply = await forgedRpc(UsersRpc.getProfile, { actor: { userId: user.id, roles: ['user'] }, userId: user.id }, user.tokens.accessToken);
+    const reply = await forgedRpc(system.env.RABBITMQ_URL ?? '', UsersRpc.getProfile, { actor: { userId: user.id, roles: ['user'] }, userId: user.id }, { 'x-access-token': user.tokens.accessToken });
     expect(reply).toMatchObject({ ok: false, error: { code: 'AUTH.SESSION_REVOKED' } });
   });
 });
@@ -98,20 +96,3 @@ describe('a replica cut off from the broker during the revocation', () => {
     expect(await refusedWithin(apiB, user.tokens.accessToken, 1_000)).toBeLessThan(1_000);
   });
 });
-
-/** The transport's RPC wire format spoken directly, as a process holding broker credentials could. */
-async function forgedRpc(pattern: string, payload: object, accessToken: string): Promise<{ ok: boolean; error?: ErrorBody }> {
-  const connection = await connectAmqp(system.env.RABBITMQ_URL ?? '');
-  try {
-    const channel = await connection.createChannel();
-    const reply = new Promise<string>((resolve) => {
-      void channel.consume('amq.rabbitmq.reply-to', (message) => message && resolve(message.content.toString()), { noAck: true });
-    });
-    channel.sendToQueue(`${pattern.split('.')[0]}.rpc`, Buffer.from(JSON.stringify(payload)), {
-      correlationId: randomUUID(), replyTo: 'amq.rabbitmq.reply-to', type: pattern, headers: { 'x-access-token': accessToken },
-    });
-    return JSON.parse(await reply) as { ok: boolean; error?: ErrorBody };
-  } finally {
-    await connection.close();
-  }
-}

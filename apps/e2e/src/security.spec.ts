@@ -5,10 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { connect as connectAmqp } from 'amqplib';
 import { importJWK, SignJWT, type JWK } from 'jose';
-import { AuthRpc, NotificationsRpc, OrdersRpc, UsersRpc, type ErrorBody, type OrderView, type TokenPair } from '@plinth/contracts';
-import { freePort, ServiceProcess, workspaceRoot, type RunningSystem } from '@plinth/testing';
+import { AuthRpc, NotificationsRpc, OrdersRpc, UsersRpc, type OrderView, type TokenPair } from '@plinth/contracts';
+import { forgedRpc as forgedRpcAsGateway, freePort, ServiceProcess, workspaceRoot, type ForgedRpcReply, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, SERVICES_WITHOUT_SAGA, startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
 import { eventually } from './support/eventually.js';
@@ -499,27 +498,9 @@ describe('object-level authorization', () => {
 });
 
 describe('inside: messages forged straight onto RabbitMQ', () => {
-  const rpcQueue = (pattern: string) => `${pattern.split('.')[0]}.rpc`;
-  type RpcReply = { ok: boolean; data?: unknown; error?: ErrorBody };
-
-  /**
-   * Speaks the transport's RPC wire format directly, with an independent amqplib client, as a process
-   * holding broker credentials could: `accessToken` goes where the gateway puts the caller's token.
-   */
-  const forgedRpc = async (pattern: string, payload: object, accessToken?: string): Promise<RpcReply> => {
-    const connection = await connectAmqp(system.env.RABBITMQ_URL ?? '');
-    try {
-      const channel = await connection.createChannel();
-      const reply = new Promise<string>((resolve) => {
-        void channel.consume('amq.rabbitmq.reply-to', (message) => message && resolve(message.content.toString()), { noAck: true });
-      });
-      const headers = accessToken === undefined ? {} : { 'x-access-token': accessToken };
-      channel.sendToQueue(rpcQueue(pattern), Buffer.from(JSON.stringify(payload)), { correlationId: randomUUID(), replyTo: 'amq.rabbitmq.reply-to', type: pattern, headers });
-      return JSON.parse(await reply) as RpcReply;
-    } finally {
-      await connection.close();
-    }
-  };
+  /** `accessToken` goes where the gateway puts the caller's token. */
+  const forgedRpc = (pattern: string, payload: object, accessToken?: string): Promise<ForgedRpcReply> =>
+    forgedRpcAsGateway(system.env.RABBITMQ_URL ?? '', pattern, payload, accessToken === undefined ? {} : { 'x-access-token': accessToken });
 
   const actorOf = (user: RegisteredUser) => ({ userId: user.id, roles: ['user'] });
   const carolsOwnToken = () => carol.tokens.accessToken;

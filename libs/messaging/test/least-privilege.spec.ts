@@ -1,13 +1,13 @@
 import { mkdtemp, chmod, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import amqp, { type ConfirmChannel } from 'amqplib';
+import amqp, { type ConfirmChannel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, rabbitPasswordHash, servicesOf, toRabbitDefinitions } from '../src/index.js';
 import { CalcHandlers } from './support/calc-handlers.js';
 import { EventRecorder, RECORDER, SharedControls, ThingHandlers } from './support/event-recorder.js';
 import { CalcRpc, TestEvents, testTopology } from './support/test-contracts.js';
-import { startTestService, waitFor, type TestService } from './support/test-service.js';
+import { openInspector, startTestService, takeAll, waitFor, type TestService } from './support/test-service.js';
 import { createTestVhost, deleteBrokerUser, importDefinitions, type TestVhost } from './support/test-vhost.js';
 
 // Each service runs as its own broker user, with the permissions toRabbitDefinitions generates from the topology,
@@ -82,6 +82,19 @@ describe('a broker user per service, limited to its part of the topology', () =>
     await waitFor(() => edge.handled.some((handled) => handled.id === event.id), 'the broadcast consumer to get the event');
   });
 
+  it('moves a failing event through its retry queues into its DLQ with its own narrow rights', async () => {
+    const event = createEvent(TestEvents.thingHappened, 1, { name: 'fail' }, { source: 'calc' });
+    await services.calc.publisher.publish(event);
+    await waitFor(() => audit.attempts.get(event.id) === retry.maxAttempts, 'every attempt of the failing event');
+    const inspector = await openInspector(vhost.url);
+    try {
+      let dead: GetMessage[] = [];
+      await waitFor(async () => (dead = [...dead, ...await takeAll(inspector.channel, 'audit.events.dlq')]).some((message) => message.properties.messageId === event.id), 'the event in the DLQ');
+    } finally {
+      await inspector.close();
+    }
+  });
+
   it('refuses to consume another service\'s queue', async () => {
     expect(await refusal('audit', (channel) => channel.consume('calc.rpc', () => undefined))).toMatch(/403 \(ACCESS-REFUSED\).*access to queue 'calc\.rpc'/);
     expect(await refusal('edge', (channel) => channel.consume('audit.events', () => undefined))).toMatch(/403 \(ACCESS-REFUSED\).*access to queue 'audit\.events'/);
@@ -93,6 +106,24 @@ describe('a broker user per service, limited to its part of the topology', () =>
 
   it('refuses a publisher an event type it does not publish (topic permissions)', async () => {
     expect(await refusal('calc', publish('plinth.events', 'test.forged.event'))).toMatch(/403 \(ACCESS-REFUSED\).*access to topic 'test\.forged\.event' in exchange 'plinth\.events'/);
+  });
+
+  it('refuses every service the default exchange, which would reach any queue by name', async () => {
+    for (const service of ['calc', 'audit', 'edge']) {
+      expect(await refusal(service, publish('', 'audit.events'))).toMatch(/403 \(ACCESS-REFUSED\).*access to exchange 'amq\.default'/);
+    }
+  });
+
+  it('lets a caller request only the services it calls, and a service answer only its callers', async () => {
+    expect(await refusal('mailer', publish('plinth.rpc', CalcRpc.add))).toMatch(/403 \(ACCESS-REFUSED\).*access to exchange 'plinth\.rpc'/);
+    expect(await refusal('edge', publish('plinth.rpc', 'audit.anything'))).toMatch(/403 \(ACCESS-REFUSED\).*access to topic 'audit\.anything' in exchange 'plinth\.rpc'/);
+    expect(await refusal('calc', publish('plinth.rpc.replies', 'mailer.replies.forged'))).toMatch(/403 \(ACCESS-REFUSED\).*access to topic 'mailer\.replies\.forged' in exchange 'plinth\.rpc\.replies'/);
+    expect(await refusal('edge', (channel) => channel.consume('calc.replies.x', () => undefined))).toMatch(/403 \(ACCESS-REFUSED\)/);
+  });
+
+  it('lets a consumer move failed events only into its own retry queues and DLQ', async () => {
+    expect(await refusal('audit', publish('plinth.events.moves', 'mailer.events.dlq'))).toMatch(/403 \(ACCESS-REFUSED\).*access to topic 'mailer\.events\.dlq' in exchange 'plinth\.events\.moves'/);
+    expect(await refusal('edge', publish('plinth.events.moves', 'audit.events.retry.1'))).toMatch(/403 \(ACCESS-REFUSED\).*access to exchange 'plinth\.events\.moves'/);
   });
 
   it('refuses to declare or delete another service\'s queue, or the shared exchange', async () => {

@@ -1,6 +1,6 @@
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RemoteError, RpcTimeoutError } from '../src/index.js';
+import { RPC_EXCHANGE, RPC_REPLIES_EXCHANGE, RemoteError, RpcTimeoutError, replyQueuePrefixOf } from '../src/index.js';
 import { CalcHandlers } from './support/calc-handlers.js';
 import { CalcRpc } from './support/test-contracts.js';
 import { openInspector, sleep, startTestService, type TestService } from './support/test-service.js';
@@ -65,27 +65,47 @@ describe('RPC over RabbitMQ', () => {
     expect(JSON.stringify(error)).not.toContain('hunter2');
   });
 
+  it('refuses to send to a service the caller does not call, before the broker would (and close its channel)', async () => {
+    await expect(server.rpc.send(CalcRpc.add, { a: 1, b: 1 })).rejects.toThrow('calc does not call calc (RpcCalls): cannot send calc.add');
+  });
+
   it('answers a pattern without handler with COMMON.UNKNOWN_PATTERN', async () => {
     await expect(client.rpc.send(CalcRpc.missing, {})).rejects.toMatchObject({ code: ErrorCodes.UNKNOWN_PATTERN });
   });
 
-  it('answers malformed JSON with VALIDATION_FAILED and keeps consuming', async () => {
+  /** Sends raw `content` to calc with a reply queue named `replyQueue`, and returns the reply (or null after `waitMs`). */
+  async function rawCall(content: string, replyQueue = `${replyQueuePrefixOf('caller')}raw-${Date.now()}`, waitMs = 5000) {
     const inspector = await openInspector(vhost.url);
     try {
-      const replyQueue = (await inspector.channel.assertQueue('', { exclusive: true })).queue;
-      inspector.channel.sendToQueue('calc.rpc', Buffer.from('{not json'), { type: CalcRpc.add, replyTo: replyQueue, correlationId: 'raw-1' });
-      let reply = await inspector.channel.get(replyQueue, { noAck: true });
-      for (let tries = 0; !reply && tries < 200; tries++) {
+      const { queue } = await inspector.channel.assertQueue(replyQueue, { exclusive: true });
+      await inspector.channel.bindQueue(queue, RPC_REPLIES_EXCHANGE, queue);
+      inspector.channel.publish(RPC_EXCHANGE, CalcRpc.add, Buffer.from(content), { type: CalcRpc.add, replyTo: queue, correlationId: 'raw-1' });
+      let reply = await inspector.channel.get(queue, { noAck: true });
+      for (let waited = 0; !reply && waited < waitMs; waited += 25) {
         await sleep(25);
-        reply = await inspector.channel.get(replyQueue, { noAck: true });
+        reply = await inspector.channel.get(queue, { noAck: true });
       }
-      expect(reply && JSON.parse(reply.content.toString())).toEqual({
-        ok: false, error: { code: ErrorCodes.VALIDATION_FAILED, message: 'Malformed JSON payload' },
-      });
-      expect(reply && reply.properties.correlationId).toBe('raw-1');
+      return reply || null;
     } finally {
       await inspector.close();
     }
+  }
+
+  it('answers malformed JSON with VALIDATION_FAILED and keeps consuming', async () => {
+    const reply = await rawCall('{not json');
+    expect(reply && JSON.parse(reply.content.toString())).toEqual({
+      ok: false, error: { code: ErrorCodes.VALIDATION_FAILED, message: 'Malformed JSON payload' },
+    });
+    expect(reply && reply.properties.correlationId).toBe('raw-1');
     await expect(client.rpc.send(CalcRpc.add, { a: 4, b: 4 })).resolves.toMatchObject({ sum: 8 });
+  });
+
+  it('answers only reply queues of its callers: a forged replyTo gets nothing, and the server keeps serving', async () => {
+    // 'stranger' calls nobody in the topology; with least privilege the broker would refuse calc that reply
+    // and close its channel. A reply queue of a caller has one segment after the prefix.
+    expect(await rawCall('{"a":1,"b":1}', `${replyQueuePrefixOf('stranger')}forged`, 1000)).toBeNull();
+    expect(await rawCall('{"a":1,"b":1}', `${replyQueuePrefixOf('caller')}two.segments`, 1000)).toBeNull();
+    expect(await rawCall('{"a":1,"b":1}')).not.toBeNull();
+    await expect(client.rpc.send(CalcRpc.add, { a: 1, b: 2 })).resolves.toMatchObject({ sum: 3 });
   });
 });

@@ -24,3 +24,4 @@ export * from './api-document/index.js';
 export * from './narrow-identities.js';
 export { SmtpPeer, type ReceivedEmail } from './smtp-peer.js';
 export * from './test-products.js';
+export * from './forged-rpc.js';

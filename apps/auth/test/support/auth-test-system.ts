@@ -39,7 +39,8 @@ export class AuthTestSystem {
     const rabbitmqUrl = brokerUrlOf(system);
     try {
       const client = await NestFactory.createApplicationContext(
-        MessagingModule.forRoot({ serviceName: 'auth-test-client', url: rabbitmqUrl }),
+        // As the gateway: a service answers only its callers' reply queues (RpcCalls).
+        MessagingModule.forRoot({ serviceName: 'gateway', url: rabbitmqUrl }),
         { logger: false },
       );
       await client.init();

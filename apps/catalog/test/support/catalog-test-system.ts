@@ -28,7 +28,8 @@ export class CatalogTestSystem {
     const system = await startSystem({ ...options, services: ['catalog'] });
     try {
       const url = system.env['RABBITMQ_URL'] ?? '';
-      const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'catalog-test-client', url }), { logger: false });
+      // As the gateway: a service answers only its callers' reply queues (RpcCalls).
+      const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'gateway', url }), { logger: false });
       await client.init();
       await waitUntil(async () => client.get(AmqpConnection).isConnected());
       const orm = await MikroORM.init(buildOrmOptions({ serviceName: 'catalog-test', clientUrl: system.databaseUrlOf('catalog'), ...catalogDatabase }));

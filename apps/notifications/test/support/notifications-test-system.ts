@@ -52,7 +52,8 @@ export class NotificationsTestSystem {
       const url = system.env['RABBITMQ_URL'];
       if (!url) throw new Error('the test system has no RABBITMQ_URL');
       const client = await NestFactory.createApplicationContext(
-        MessagingModule.forRoot({ serviceName: 'notifications-test-client', url }),
+        // As the gateway: a service answers only its callers' reply queues (RpcCalls).
+        MessagingModule.forRoot({ serviceName: 'gateway', url }),
         { logger: false },
       );
       await client.init();

@@ -40,7 +40,8 @@ export class OrdersTestSystem {
     const system = await startSystem({ ...options, services: ['orders'] });
     try {
       const url = system.env['RABBITMQ_URL'] ?? '';
-      const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'orders-test-client', url }), { logger: false });
+      // As the gateway: a service answers only its callers' reply queues (RpcCalls).
+      const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'gateway', url }), { logger: false });
       await client.init();
       await waitUntil(async () => client.get(AmqpConnection).isConnected());
       const orm = await MikroORM.init(

@@ -41,7 +41,8 @@ export class UsersTestSystem {
     const system = await startSystem({ services: ['users'], serviceEnv: { users: { PREFETCH: '1' } } });
     try {
       const url = brokerUrlOf(system);
-      const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'users-test-client', url }), {
+      // As the gateway: a service answers only its callers' reply queues (RpcCalls).
+      const client = await NestFactory.createApplicationContext(MessagingModule.forRoot({ serviceName: 'gateway', url }), {
         logger: false,
       });
       await client.init();

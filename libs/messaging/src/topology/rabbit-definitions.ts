@@ -74,9 +74,7 @@ function brokerUsers(topology: Topology, vhost: string, users: BrokerUsersOption
       const { configure, write, read } = toBrokerPermissions(topology, service);
       return { user: users.nameOf(service), vhost, configure, write, read };
     }),
-    topic_permissions: services.map((service) => {
-      const { exchange, write, read } = toBrokerPermissions(topology, service).events;
-      return { user: users.nameOf(service), vhost, exchange, write, read };
-    }),
+    topic_permissions: services.flatMap((service) => toBrokerPermissions(topology, service).topics
+      .map(({ exchange, write, read }) => ({ user: users.nameOf(service), vhost, exchange, write, read }))),
   };
 }

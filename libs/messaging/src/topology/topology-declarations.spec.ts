@@ -39,22 +39,30 @@ describe('declareTopology', () => {
 
   it('binds every subscribed event type and declares every RPC queue, but no broadcast queue', () => {
     expect(own.bindings).toContainEqual({ queue: 'notifications.events', exchange: 'plinth.events', routingKey: 'orders.order.created' });
-    expect(own.bindings).toHaveLength(3);
+    expect(own.bindings.filter((binding) => binding.exchange === 'plinth.events')).toHaveLength(3);
     expect(queue('orders.rpc')).toEqual({ name: 'orders.rpc', durable: true, arguments: {} });
     expect(own.queues.some((q) => q.name.startsWith('gateway'))).toBe(false);
+  });
+
+  it('routes requests by pattern to the RPC queue and failed-event moves by queue name, not through the default exchange', () => {
+    expect(own.exchanges.map((exchange) => exchange.name)).toEqual(['plinth.events', 'plinth.rpc', 'plinth.rpc.replies', 'plinth.events.moves']);
+    expect(own.bindings).toContainEqual({ queue: 'orders.rpc', exchange: 'plinth.rpc', routingKey: 'orders.#' });
+    expect(own.bindings).toContainEqual({ queue: 'users.events.dlq', exchange: 'plinth.events.moves', routingKey: 'users.events.dlq' });
+    expect(own.bindings).toContainEqual({ queue: 'users.events.retry.2', exchange: 'plinth.events.moves', routingKey: 'users.events.retry.2' });
   });
 });
 
 describe('toRabbitDefinitions', () => {
   it('exports the whole topology, every service\'s retry queues included, for the given vhost', () => {
     const definitions = toRabbitDefinitions(topology, { vhost: 'plinth', retryDelaysMs: [1000] });
-    expect(definitions.exchanges).toEqual([{ name: 'plinth.events', vhost: 'plinth', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} }]);
+    expect(definitions.exchanges[0]).toEqual({ name: 'plinth.events', vhost: 'plinth', type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} });
+    expect(definitions.exchanges).toHaveLength(4);
     expect(definitions.queues.map((q) => q.name)).toEqual([
       'users.events', 'users.events.dlq', 'users.events.retry.1',
       'notifications.events', 'notifications.events.dlq', 'notifications.events.retry.1',
       'orders.rpc',
     ]);
-    expect(definitions.bindings[0]).toEqual({
+    expect(definitions.bindings).toContainEqual({
       source: 'plinth.events', vhost: 'plinth', destination: 'users.events', destination_type: 'queue', routing_key: 'auth.user.registered', arguments: {},
     });
   });

@@ -1,5 +1,7 @@
 import type { Topology } from './topology.js';
-import { deadLetterQueueOf, eventsQueueOf, retryQueueOf, rpcQueueOf } from './topology-names.js';
+import {
+  EVENT_MOVES_EXCHANGE, RPC_EXCHANGE, RPC_REPLIES_EXCHANGE, deadLetterQueueOf, eventsQueueOf, retryQueueOf, rpcQueueOf,
+} from './topology-names.js';
 
 export interface ExchangeDeclaration { name: string; type: 'topic'; durable: true }
 export interface QueueDeclaration { name: string; durable: true; arguments: Record<string, string | number> }
@@ -28,7 +30,8 @@ export interface DeclareOptions {
 
 /** Resolves a topology into the exchanges, queues and bindings that make it up. */
 export function declareTopology(topology: Topology, options: DeclareOptions): TopologyDeclarations {
-  const exchanges: ExchangeDeclaration[] = [{ name: topology.eventsExchange, type: 'topic', durable: true }];
+  const exchanges: ExchangeDeclaration[] = [topology.eventsExchange, RPC_EXCHANGE, RPC_REPLIES_EXCHANGE, EVENT_MOVES_EXCHANGE]
+    .map((name) => ({ name, type: 'topic' as const, durable: true as const }));
   const queues: QueueDeclaration[] = [];
   const bindings: BindingDeclaration[] = [];
 
@@ -47,13 +50,19 @@ export function declareTopology(topology: Topology, options: DeclareOptions): To
       },
       { name: deadLetterQueueOf(service), durable: true, arguments: { 'x-queue-type': 'quorum' } },
     );
+    bindings.push({ queue: deadLetterQueueOf(service), exchange: EVENT_MOVES_EXCHANGE, routingKey: deadLetterQueueOf(service) });
     if (options.retryQueuesFor === 'all' || options.retryQueuesFor === service) {
-      options.retryDelaysMs.forEach((delayMs, index) => queues.push({
-        name: retryQueueOf(service, index + 1),
-        durable: true,
-        // Expired messages go back to the work queue through the default exchange.
-        arguments: { 'x-message-ttl': delayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': events },
-      }));
+      options.retryDelaysMs.forEach((delayMs, index) => {
+        const retry = retryQueueOf(service, index + 1);
+        queues.push({
+          name: retry,
+          durable: true,
+          // Expired messages go back to the work queue through the default exchange: the broker dead-letters
+          // them itself, which takes no permission of the service's user.
+          arguments: { 'x-message-ttl': delayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': events },
+        });
+        bindings.push({ queue: retry, exchange: EVENT_MOVES_EXCHANGE, routingKey: retry });
+      });
     }
     for (const eventType of eventTypes) {
       bindings.push({ queue: events, exchange: topology.eventsExchange, routingKey: eventType });
@@ -62,13 +71,17 @@ export function declareTopology(topology: Topology, options: DeclareOptions): To
 
   for (const service of topology.rpcServices) {
     queues.push({ name: rpcQueueOf(service), durable: true, arguments: {} });
+    bindings.push({ queue: rpcQueueOf(service), exchange: RPC_EXCHANGE, routingKey: rpcRoutingKeyOf(service) });
   }
   return { exchanges, queues, bindings };
 }
 
+/** The binding key of `<service>.rpc` on RPC_EXCHANGE: every pattern of the service (`orders.create`, …). */
+export const rpcRoutingKeyOf = (service: string): string => `${service}.#`;
+
 /**
  * The part of the declarations one service owns: its queues (RPC, events, DLQ, retries — all named `<service>.…`)
- * and the bindings of its events queue. Exchanges are shared and belong to the deployment, so none.
+ * and their bindings. Exchanges are shared and belong to the deployment, so none.
  */
 export function ownedBy(declarations: TopologyDeclarations, service: string): TopologyDeclarations {
   const owns = (queue: string) => queue.startsWith(`${service}.`);

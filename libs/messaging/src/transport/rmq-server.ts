@@ -13,7 +13,10 @@ import { attemptOf, decideOnFailure } from '../events/retry-policy.js';
 import type { ResolvedMessagingOptions } from '../messaging.options.js';
 import { toErrorBody } from '../rpc/rpc-error-body.js';
 import { encodeReply, type RpcReply } from '../rpc/rpc-reply.js';
-import { broadcastQueuePrefixOf, deadLetterQueueOf, eventsQueueOf, rpcQueueOf } from '../topology/topology-names.js';
+import { callersOf, replyQueuesOf } from '../topology/broker-permissions.js';
+import {
+  EVENT_MOVES_EXCHANGE, RPC_REPLIES_EXCHANGE, broadcastQueuePrefixOf, deadLetterQueueOf, eventsQueueOf, rpcQueueOf,
+} from '../topology/topology-names.js';
 
 export const PLINTH_RMQ_TRANSPORT = Symbol('PLINTH_RMQ_TRANSPORT');
 
@@ -40,6 +43,11 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
   private onIdle: (() => void) | undefined;
   private consumers: { channel: Channel; consumerTag: string }[] = [];
   private closing = false;
+  /**
+   * The reply queues this service may answer: its callers' (the topology's RpcCalls). Publishing a reply anywhere
+   * else would be refused by the broker, and that refusal closes the channel: a forged `replyTo` must not do that.
+   */
+  private readonly replyQueue: RegExp;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -47,6 +55,8 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
   ) {
     super();
     this.transportId = PLINTH_RMQ_TRANSPORT;
+    const callers = callersOf(options.topology, options.serviceName);
+    this.replyQueue = new RegExp(callers.length === 0 ? '^$' : `^(${callers.map(replyQueuesOf).join('|')})$`);
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -158,7 +168,9 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
     const { replyTo, correlationId } = message.properties;
     const reply = await this.dispatchRpc(channel, message);
     try {
-      if (replyTo) {
+      if (replyTo && !this.replyQueue.test(String(replyTo))) {
+        this.log.warn(`Not replying to ${String(message.properties.type)}: ${String(replyTo).slice(0, 100)} is no caller's reply queue`);
+      } else if (replyTo) {
         let content: Buffer;
         try {
           content = encodeReply(reply);
@@ -166,7 +178,7 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
           this.log.error(`Unserializable RPC result for ${String(message.properties.type)}: ${(err as Error).message}`);
           content = encodeReply({ ok: false, error: toErrorBody(err).body });
         }
-        channel.sendToQueue(replyTo as string, content, { correlationId: correlationId as string });
+        channel.publish(RPC_REPLIES_EXCHANGE, replyTo as string, content, { correlationId: correlationId as string });
       }
       channel.ack(message);
     } catch (err) {
@@ -263,7 +275,7 @@ export class RmqServer extends Server implements CustomTransportStrategy, Connec
       timestamp: properties.timestamp,
     };
     try {
-      await publishConfirmed(channel, '', queue, message.content, options, this.options.confirmTimeoutMs);
+      await publishConfirmed(channel, EVENT_MOVES_EXCHANGE, queue, message.content, options, this.options.confirmTimeoutMs);
     } catch (err) {
       // Not acked: the broker redelivers the original, so nothing is lost.
       this.log.warn(`Could not move event to ${queue}: ${(err as Error).message}`);

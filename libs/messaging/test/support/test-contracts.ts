@@ -26,7 +26,7 @@ export const testTopology: Topology = {
   },
   broadcastSubscriptions: { edge: [TestEvents.thingHappened] },
   eventPublishers: { calc: [TestEvents.thingHappened, TestEvents.auditOnly] },
-  rpcCalls: { edge: ['calc'] },
+  rpcCalls: { edge: ['calc'], caller: ['calc'], audit: ['calc'] },
 };
 
 export class AddRequest {
