@@ -1,6 +1,6 @@
 import { ErrorCodes, type ErrorBody } from '@plinth/contracts';
 
-/** What travels back on direct reply-to. */
+/** What travels back to the caller's reply queue. */
 export type RpcReply<T = unknown> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
 export const encodeReply = (reply: RpcReply): Buffer => Buffer.from(JSON.stringify(reply));
