@@ -4,7 +4,7 @@
 // The asynchronous event handling continues the request's trace: the outbox stores the request's traceparent and
 // the relay publishes inside it.
 import { spawnSync } from 'node:child_process';
-import { OrdersEvents, OrdersRpc, type OrderView, type TokenPair } from '@plinth/contracts';
+import { AuthRpc, OrdersEvents, OrdersRpc, type OrderView, type TokenPair } from '@plinth/contracts';
 import { OtlpReceiver, SpanKind, type ReceivedSpan, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
@@ -96,7 +96,8 @@ describe('distributed tracing', () => {
     expect(rootsOf(registration)).toHaveLength(1);
     expect(root).toMatchObject({ service: 'gateway', kind: SpanKind.server, name: 'POST /v1/auth/register' });
     // RPC: gateway producer → auth consumer, whose SQL and outbox write are its children.
-    const authRpc = consumerOf(registration, 'auth', 'auth.rpc');
+    // Requests are routed by their pattern (plinth.rpc exchange), so the consumer span's routing key is the pattern.
+    const authRpc = consumerOf(registration, 'auth', AuthRpc.register);
     expect(parentOf(registration, authRpc)).toMatchObject({ service: 'gateway', kind: SpanKind.producer });
     expect(childrenOf(registration, authRpc).filter(isDbQuery).map((span) => span.attributes['db.query.text'])).toContainEqual(
       expect.stringContaining('insert into "outbox_message"'),
@@ -122,7 +123,7 @@ describe('distributed tracing', () => {
 
     expect(servicesOf(orderTrace)).toEqual(expect.arrayContaining(['gateway', 'notifications', 'orders']));
     expect(rootsOf(orderTrace)).toEqual([expect.objectContaining({ service: 'gateway', kind: SpanKind.server, name: 'POST /v1/orders' })]);
-    const ordersRpc = consumerOf(orderTrace, 'orders', 'orders.rpc');
+    const ordersRpc = consumerOf(orderTrace, 'orders', OrdersRpc.create);
     // The order and its outbox event are written by one statement.
     expect(childrenOf(orderTrace, ordersRpc).filter(isDbQuery).map((span) => span.attributes['db.query.text'])).toContainEqual(
       expect.stringMatching(/^with .*insert into "orders".*insert into "outbox_message"/s),
