@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toBrokerPermissions, type TopicPermission } from './broker-permissions.js';
 import { defaultTopology } from './topology.js';
+import { declareTopology } from './topology-declarations.js';
 
 describe('toBrokerPermissions (the production topology)', () => {
   const topology = defaultTopology();
@@ -20,6 +21,11 @@ describe('toBrokerPermissions (the production topology)', () => {
       read: '^(auth\\.session\\.revoked|auth\\.roles\\.changed|notifications\\.notification\\.created|catalog\\.product\\.created|catalog\\.product\\.updated)$',
     });
     expect(topicOn(gateway, 'plinth.rpc')?.write).toBe('^(auth\\..+|users\\..+|orders\\..+|notifications\\..+|catalog\\..+)$');
+  });
+
+  it('says something on every exchange the topology declares (a missing topic permission would allow every key)', () => {
+    const declared = declareTopology(topology, { retryDelaysMs: [], retryQueuesFor: 'all' }).exchanges.map((exchange) => exchange.name);
+    expect(toBrokerPermissions(topology, 'orders').topics.map((topic) => topic.exchange)).toEqual(declared);
   });
 
   it('never grants the default exchange, which reaches any queue by name', () => {

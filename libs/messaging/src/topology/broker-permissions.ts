@@ -1,8 +1,7 @@
-import type { Topology } from './topology.js';
-import { rpcRoutingKeyOf } from './topology-declarations.js';
+import { callersOf, type Topology } from './topology.js';
 import {
   EVENT_MOVES_EXCHANGE, RPC_EXCHANGE, RPC_REPLIES_EXCHANGE, broadcastQueuePrefixOf, deadLetterQueueOf, eventsQueueOf,
-  replyQueuePrefixOf, retryQueueOf, rpcQueueOf,
+  replyQueuePrefixOf, retryQueueOf, rpcQueueOf, rpcRoutingKeyOf,
 } from './topology-names.js';
 
 /** Topic permissions of one user on one topic exchange: the routing keys it may publish (write) and bind (read). */
@@ -88,11 +87,6 @@ export function toBrokerPermissions(topology: Topology, service: string): Broker
       { exchange: EVENT_MOVES_EXCHANGE, write: anyOf(movedToQueues), read: anyOf(movedToQueues) },
     ],
   };
-}
-
-/** The services that call `service` over RPC: the only ones its replies may go to. */
-export function callersOf(topology: Topology, service: string): string[] {
-  return Object.entries(topology.rpcCalls).filter(([, called]) => called.includes(service)).map(([caller]) => caller).sort();
 }
 
 /** A regex for the reply queues of `service`'s replicas (`<service>.replies.<random>`). */

@@ -1,6 +1,6 @@
 import type { Topology } from './topology.js';
 import {
-  EVENT_MOVES_EXCHANGE, RPC_EXCHANGE, RPC_REPLIES_EXCHANGE, deadLetterQueueOf, eventsQueueOf, retryQueueOf, rpcQueueOf,
+  EVENT_MOVES_EXCHANGE, RPC_EXCHANGE, RPC_REPLIES_EXCHANGE, deadLetterQueueOf, eventsQueueOf, retryQueueOf, rpcQueueOf, rpcRoutingKeyOf,
 } from './topology-names.js';
 
 export interface ExchangeDeclaration { name: string; type: 'topic'; durable: true }
@@ -75,9 +75,6 @@ export function declareTopology(topology: Topology, options: DeclareOptions): To
   }
   return { exchanges, queues, bindings };
 }
-
-/** The binding key of `<service>.rpc` on RPC_EXCHANGE: every pattern of the service (`orders.create`, …). */
-export const rpcRoutingKeyOf = (service: string): string => `${service}.#`;
 
 /**
  * The part of the declarations one service owns: its queues (RPC, events, DLQ, retries — all named `<service>.…`)

@@ -11,6 +11,8 @@ export const retryQueueOf = (service: string, n: number): string => `${service}.
  * `<service>.#`: unlike the default exchange, topic permissions can limit a caller to the services it calls.
  */
 export const RPC_EXCHANGE = 'plinth.rpc';
+/** The binding key of `<service>.rpc` on RPC_EXCHANGE: every pattern of the service (`orders.create`, …). */
+export const rpcRoutingKeyOf = (service: string): string => `${service}.#`;
 /** Replies go through this topic exchange, routing key = the caller's reply queue, so a server can answer only its callers. */
 export const RPC_REPLIES_EXCHANGE = 'plinth.rpc.replies';
 /** A caller replica's own exclusive reply queue: `<service>.replies.<random>`, bound to RPC_REPLIES_EXCHANGE by its own name. */

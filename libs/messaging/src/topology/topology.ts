@@ -42,3 +42,8 @@ export function servicesOf(topology: Topology): string[] {
   ]);
   return [...services].sort();
 }
+
+/** The services that call `service` over RPC: the only ones its replies may go to. */
+export function callersOf(topology: Topology, service: string): string[] {
+  return Object.entries(topology.rpcCalls).filter(([, called]) => called.includes(service)).map(([caller]) => caller).sort();
+}

@@ -13,7 +13,8 @@ import { attemptOf, decideOnFailure } from '../events/retry-policy.js';
 import type { ResolvedMessagingOptions } from '../messaging.options.js';
 import { toErrorBody } from '../rpc/rpc-error-body.js';
 import { encodeReply, type RpcReply } from '../rpc/rpc-reply.js';
-import { callersOf, replyQueuesOf } from '../topology/broker-permissions.js';
+import { replyQueuesOf } from '../topology/broker-permissions.js';
+import { callersOf } from '../topology/topology.js';
 import {
   EVENT_MOVES_EXCHANGE, RPC_REPLIES_EXCHANGE, broadcastQueuePrefixOf, deadLetterQueueOf, eventsQueueOf, rpcQueueOf,
 } from '../topology/topology-names.js';
