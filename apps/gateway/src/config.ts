@@ -26,6 +26,21 @@ export class GatewayConfig extends BaseServiceConfig {
   @EnvNumber() @IsInt() @Min(0) @Max(3_600)
   PRODUCTS_MAX_AGE_SECONDS = 10;
 
+  /**
+   * How long a product read stays in the Redis cache (REDIS_URL) when no catalog event evicts it first; 0 turns the
+   * cache off (every read asks catalog). Events evict within milliseconds; this bounds a lost race or event.
+   */
+  @EnvNumber() @IsInt() @Min(0) @Max(86_400)
+  PRODUCT_CACHE_TTL_SECONDS = 60;
+
+  /** A cache command slower than this counts as a cache failure and the read goes to catalog instead. */
+  @EnvNumber() @IsInt() @Min(10) @Max(5_000)
+  CACHE_COMMAND_TIMEOUT_MS = 200;
+
+  /** Prefix of the cache keys in Redis (several deployments may share one Redis). */
+  @IsString() @Matches(/^[\w:.-]{1,64}$/)
+  CACHE_KEY_PREFIX = 'plinth:cache:';
+
   /** Requests per minute per client address, all routes. */
   @EnvNumber() @IsInt() @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;

@@ -21,7 +21,7 @@ import { UnknownPropertiesInterceptor } from './http/unknown-properties.intercep
 import { NotificationStreamModule } from './notifications/notification-stream.module.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
-import { ProductsController } from './products/products.controller.js';
+import { ProductsModule } from './products/products.module.js';
 import { UserPreferencesController } from './users/user-preferences.controller.js';
 import { UsersController } from './users/users.controller.js';
 
@@ -33,8 +33,9 @@ import { UsersController } from './users/users.controller.js';
     AccessModule,
     NotificationStreamModule,
     GatewayGraphqlModule,
+    ProductsModule,
   ],
-  controllers: [AuthController, AccountController, SessionsController, UsersController, UserAccessController, OrdersController, ProductsController, NotificationsController, UserPreferencesController],
+  controllers: [AuthController, AccountController, SessionsController, UsersController, UserAccessController, OrdersController, NotificationsController, UserPreferencesController],
   providers: [
     // Global guards run in this order: rate limits by address and account (cut floods before any
     // token work), authentication (sets request.user), the caller's write budget, then the route's

@@ -104,6 +104,9 @@ export class ServiceRootModule {
     const metrics = new ServiceMetrics(name);
     return {
       module: ServiceRootModule,
+      // Every module of the app may record its own series in the service's one registry.
+      global: true,
+      exports: [ServiceMetrics],
       imports: [
         ServiceConfigModule.forRoot(configClass, config),
         LoggerModule.forRoot(buildLoggerParams(name, config)),

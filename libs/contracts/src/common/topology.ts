@@ -31,8 +31,15 @@ export const DurableSubscriptions: Readonly<Record<string, readonly string[]>> =
 const REVOCATIONS = [AuthEvents.sessionRevoked, AuthEvents.rolesChanged] as const;
 
 export const BroadcastSubscriptions: Readonly<Record<string, readonly string[]>> = {
-  // Product events evict the replica's cached product reads (every replica, or one would serve a stale price).
-  gateway: [...REVOCATIONS, NotificationsEvents.notificationCreated, CatalogEvents.productCreated, CatalogEvents.productUpdated],
+  // Product and stock events evict the product from the shared cache (a reservation changes a product's reserved units).
+  gateway: [
+    ...REVOCATIONS,
+    NotificationsEvents.notificationCreated,
+    CatalogEvents.productCreated,
+    CatalogEvents.productUpdated,
+    CatalogEvents.stockReserved,
+    CatalogEvents.stockReleased,
+  ],
   auth: REVOCATIONS,
   users: REVOCATIONS,
   orders: REVOCATIONS,

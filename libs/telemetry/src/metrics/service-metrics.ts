@@ -35,6 +35,10 @@ export class ServiceMetrics {
   readonly eventAge: Histogram<'pattern'>;
   /** Expired bookkeeping rows deleted (idempotency keys, inbox, sent outbox), by table. */
   readonly rowsPruned: Counter<'table'>;
+  /** Cache-aside lookups by cache: found, not found (loaded from the source), or the cache failed (source read, nothing lost). */
+  readonly cacheHits: Counter<'cache'>;
+  readonly cacheMisses: Counter<'cache'>;
+  readonly cacheErrors: Counter<'cache' | 'operation'>;
   private rendering: Promise<unknown> = Promise.resolve();
 
   constructor(service: string) {
@@ -85,6 +89,24 @@ export class ServiceMetrics {
       name: 'db_rows_pruned_total',
       help: 'Expired rows deleted by the retention pruner, by table.',
       labelNames: ['table'],
+      registers: [this.registry],
+    });
+    this.cacheHits = new Counter({
+      name: 'cache_hits_total',
+      help: 'Cache lookups answered from the cache, by cache.',
+      labelNames: ['cache'],
+      registers: [this.registry],
+    });
+    this.cacheMisses = new Counter({
+      name: 'cache_misses_total',
+      help: 'Cache lookups that found nothing (the value was loaded from its source), by cache.',
+      labelNames: ['cache'],
+      registers: [this.registry],
+    });
+    this.cacheErrors = new Counter({
+      name: 'cache_errors_total',
+      help: 'Cache operations that failed (store unreachable or too slow; reads fell back to the source), by cache and operation.',
+      labelNames: ['cache', 'operation'],
       registers: [this.registry],
     });
     this.switchTo('prometheus');

@@ -1,0 +1,87 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { createCache, type Cache } from 'cache-manager';
+import { Redis } from 'ioredis';
+import { Keyv } from 'keyv';
+import type { ProductView } from '@plinth/contracts';
+import { ServiceMetrics } from '@plinth/telemetry';
+import { GatewayConfig } from '../config.js';
+import { redisConnectionOf } from '../rate-limits/redis-connection.js';
+import { RedisCacheStore } from './redis-cache-store.js';
+
+const CACHE = 'products';
+/** A Redis outage fails every lookup; one warning per interval says so without flooding the log. */
+const WARN_INTERVAL_MS = 10_000;
+/** Reads before the first connection would all count as failures; start-up waits this long for it at most. */
+const CONNECT_WAIT_MS = 5_000;
+
+/**
+ * Cache-aside for product reads, shared by every gateway replica in Redis (cache-manager over Keyv): a miss asks
+ * catalog once per key at a time in this replica (`wrap` coalesces concurrent loads of a cold key), the answer is
+ * kept for PRODUCT_CACHE_TTL_SECONDS, and catalog's product and stock events evict it (ProductCacheEvictions), so a
+ * change is read through every replica as soon as its event arrives. When Redis fails or is slow, reads go to catalog
+ * and keep answering: degraded, counted (cache_errors_total) and logged, never an error for the client.
+ * Off without REDIS_URL (a per-replica cache could not be evicted for everyone) or with PRODUCT_CACHE_TTL_SECONDS=0.
+ */
+@Injectable()
+export class ProductCache implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ProductCache.name);
+  private readonly redis?: Redis;
+  private readonly cache?: Cache;
+  private lastWarningAt = 0;
+
+  constructor(config: GatewayConfig, metrics: ServiceMetrics) {
+    const connection = redisConnectionOf(config);
+    if (!connection || config.PRODUCT_CACHE_TTL_SECONDS === 0) return;
+    // Fail fast rather than queue: a cache must never make a read slower than asking catalog.
+    this.redis = new Redis(connection.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: config.CACHE_COMMAND_TIMEOUT_MS,
+      ...(connection.tls ? { tls: connection.tls } : {}),
+    });
+    this.redis.on('error', () => undefined);
+    const store = new RedisCacheStore(this.redis, {
+      hit: () => metrics.cacheHits.inc({ cache: CACHE }),
+      miss: () => metrics.cacheMisses.inc({ cache: CACHE }),
+      error: (operation, error) => {
+        metrics.cacheErrors.inc({ cache: CACHE, operation });
+        this.warn(operation, error);
+      },
+    });
+    const keyv = new Keyv({ store, namespace: `${config.CACHE_KEY_PREFIX}${CACHE}` });
+    this.cache = createCache({ stores: [keyv], ttl: config.PRODUCT_CACHE_TTL_SECONDS * 1000 });
+  }
+
+  async onModuleInit(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CONNECT_WAIT_MS);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (redis.status !== 'ready') this.logger.warn(`product cache not reachable after ${CONNECT_WAIT_MS} ms; reading from catalog until it is`);
+  }
+
+  /** The product from the cache, or `load`ed (and kept) when it is not there; a failed load is not kept. */
+  async product(sku: string, load: () => Promise<ProductView>): Promise<ProductView> {
+    return this.cache ? this.cache.wrap(sku, load) : load();
+  }
+
+  /** Forgets these products in every replica's view; a failure is counted and left to the TTL. */
+  async evict(skus: readonly string[]): Promise<void> {
+    if (this.cache && skus.length > 0) await this.cache.mdel([...new Set(skus)]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => undefined);
+  }
+
+  private warn(operation: string, error: unknown): void {
+    if (Date.now() - this.lastWarningAt < WARN_INTERVAL_MS) return;
+    this.lastWarningAt = Date.now();
+    this.logger.warn({ err: error }, `product cache unavailable (${operation}); reading from catalog until Redis answers again`);
+  }
+}
