@@ -94,6 +94,7 @@ describe('/v1/products', () => {
       return res.status === 409 ? res : undefined;
     }, { timeoutMs: 20_000, description: 'orders knows the new price' });
     expect(expectProblem(refused, 409, 'ORDERS.PRICE_CHANGED').detail).toBe(`The price changed: ${product.sku} costs 350 now, not 300`);
+    expect(refused.body.details).toStrictEqual({ lines: [{ sku: product.sku, requestedUnitPrice: 300, currentUnitPrice: 350 }] });
     expectProblem(await api.post('/v1/orders', { currency: 'EUR', items: [{ sku: 'NO-SUCH-SKU', quantity: 1 }] }, shopper.tokens.accessToken), 422, 'ORDERS.UNKNOWN_PRODUCT');
     expectProblem(await api.post('/v1/orders', { currency: 'USD', items: [{ sku: product.sku, quantity: 1 }] }, shopper.tokens.accessToken), 422, 'ORDERS.CURRENCY_MISMATCH');
   });

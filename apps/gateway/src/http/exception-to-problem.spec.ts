@@ -99,6 +99,19 @@ describe('exceptionToProblem: field errors', () => {
     expect(problemOf(new ApplicationError(ErrorCodes.ORDERS_NOT_FOUND, 'Order not found'))).not.toHaveProperty('errors');
   });
 
+  it('copies ORDERS.PRICE_CHANGED\'s changed lines, field by field, and nothing else of its details', () => {
+    const lines = [{ sku: 'SKU-1', requestedUnitPrice: 1200, currentUnitPrice: 1250, cost: 700 }, { sku: 'SKU-2', requestedUnitPrice: 'x', currentUnitPrice: 99 }];
+    const problem = problemOf(new ApplicationError(ErrorCodes.ORDERS_PRICE_CHANGED, 'The price changed: SKU-1 costs 1250 now, not 1200', { lines, sql: 'SELECT' }));
+    expect(problem).toMatchObject({ status: 409, code: ErrorCodes.ORDERS_PRICE_CHANGED });
+    expect(problem.details).toStrictEqual({ lines: [{ sku: 'SKU-1', requestedUnitPrice: 1200, currentUnitPrice: 1250 }] });
+    expect(JSON.stringify(problem)).not.toContain('SELECT');
+  });
+
+  it('gives no other code a details member, whatever its details hold', () => {
+    const problem = problemOf(new ApplicationError(ErrorCodes.CONFLICT, 'Conflict', { lines: [{ sku: 'A', requestedUnitPrice: 1, currentUnitPrice: 2 }] }));
+    expect(problem).not.toHaveProperty('details');
+  });
+
   it('never copies details other than field errors', () => {
     const problem = problemOf(new ApplicationError(ErrorCodes.CONFLICT, 'Conflict', { sql: 'UPDATE orders …' }));
     expect(JSON.stringify(problem)).not.toContain('UPDATE');

@@ -1,19 +1,33 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ApplicationError, ErrorCodes, type FieldError } from '@plinth/contracts';
 import { HttpOnlyCodes, statusOfCode } from './error-status.table.js';
-import { problemTypeOf, type ProblemDetails } from './problem-details.js';
+import { problemTypeOf, type ChangedPrice, type ProblemDetails } from './problem-details.js';
 
 interface ClassifiedError {
   code: string;
   message: string;
   fieldErrors?: FieldError[];
   mfaToken?: string;
+  changedPrices?: ChangedPrice[];
 }
 
 // The one problem that carries a value for the next step: AUTH.MFA_REQUIRED's token for POST /v1/auth/login/mfa.
 const mfaTokenOf = (error: ApplicationError): string | undefined => {
   const token = error.details?.mfaToken;
   return error.code === ErrorCodes.AUTH_MFA_REQUIRED && typeof token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : undefined;
+};
+
+// ORDERS.PRICE_CHANGED carries the current prices so a client can show them; copied field by field, typed, so
+// nothing else a service put in `details` reaches the client.
+const changedPricesOf = (error: ApplicationError): ChangedPrice[] | undefined => {
+  const lines = error.details?.lines;
+  if (error.code !== ErrorCodes.ORDERS_PRICE_CHANGED || !Array.isArray(lines)) return undefined;
+  return lines.flatMap((line: unknown) => {
+    const { sku, requestedUnitPrice, currentUnitPrice } = (line ?? {}) as Record<string, unknown>;
+    return typeof sku === 'string' && Number.isInteger(requestedUnitPrice) && Number.isInteger(currentUnitPrice)
+      ? [{ sku, requestedUnitPrice: requestedUnitPrice as number, currentUnitPrice: currentUnitPrice as number }]
+      : [];
+  });
 };
 
 // Nest and Express signal edge-level refusals with an HTTP status only; this gives each a stable code.
@@ -69,7 +83,7 @@ const isSyntaxErrorFromBodyParser = (exception: HttpException): boolean =>
 
 const classify = (exception: unknown): ClassifiedError => {
   if (exception instanceof ApplicationError) {
-    return { code: exception.code, message: exception.message, fieldErrors: fieldErrorsOf(exception), mfaToken: mfaTokenOf(exception) };
+    return { code: exception.code, message: exception.message, fieldErrors: fieldErrorsOf(exception), mfaToken: mfaTokenOf(exception), changedPrices: changedPricesOf(exception) };
   }
   if (exception instanceof HttpException) {
     if (isSyntaxErrorFromBodyParser(exception)) return { code: ErrorCodes.VALIDATION_FAILED, message: 'The request body is not valid JSON.' };
@@ -80,7 +94,7 @@ const classify = (exception: unknown): ClassifiedError => {
 
 /** Turns anything thrown while serving a request into problem details that are safe to show a client. */
 export const exceptionToProblem = (exception: unknown, context: { instance: string; requestId: string }): ProblemDetails => {
-  const { code, message, fieldErrors, mfaToken } = classify(exception);
+  const { code, message, fieldErrors, mfaToken, changedPrices } = classify(exception);
   const { status, title } = statusOfCode(code);
   const serverSide = status >= 500;
   // Every 500 looks the same from outside, whatever code (or no code) caused it.
@@ -96,5 +110,6 @@ export const exceptionToProblem = (exception: unknown, context: { instance: stri
   };
   if (!serverSide && fieldErrors?.length) problem.errors = fieldErrors;
   if (mfaToken) problem.mfaToken = mfaToken;
+  if (changedPrices?.length) problem.details = { lines: changedPrices };
   return problem;
 };
