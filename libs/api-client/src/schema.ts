@@ -635,6 +635,20 @@ export interface components {
              */
             roles: ("user" | "admin")[];
         };
+        ChangedPriceModel: {
+            /**
+             * @description The price the order would be placed at now
+             * @example 1250
+             */
+            currentUnitPrice: number;
+            /**
+             * @description The unitPrice the request asserted
+             * @example 1200
+             */
+            requestedUnitPrice: number;
+            /** @example SKU-1 */
+            sku: string;
+        };
         ChangeOrderStatusBody: {
             /**
              * @example confirmed
@@ -787,6 +801,9 @@ export interface components {
              */
             version: number;
         };
+        PriceChangedDetailsModel: {
+            lines: components["schemas"]["ChangedPriceModel"][];
+        };
         ProblemDetailsModel: {
             /**
              * @description Stable error code; never reused for another meaning
@@ -795,6 +812,8 @@ export interface components {
             code: string;
             /** @example The request is invalid. */
             detail: string;
+            /** @description ORDERS.PRICE_CHANGED only: the lines whose asserted price is not the current one, with the current price */
+            details?: components["schemas"]["PriceChangedDetailsModel"];
             /** @description Per-field problems (validation failures only) */
             errors?: components["schemas"]["FieldErrorModel"][];
             /** @example /v1/orders */

@@ -1,11 +1,12 @@
 // The gateway's HTTP edge as in production (module, global pipe, configureHttp) with the two things
-// the bootstrap would provide — config and RpcClient — replaced by a fixed config and a FakeRpcClient,
+// the bootstrap would provide — config, RpcClient and the metrics registry — replaced by a fixed config and a FakeRpcClient,
 // and the bootstrap's access-token verification reading its keys through that fake.
 import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AuthRpc } from '@plinth/contracts';
 import { RpcClient } from '@plinth/messaging';
+import { ServiceMetrics } from '@plinth/telemetry';
 import { TerminusModule } from '@nestjs/terminus';
 import { accessTokensModuleFor, BrokerHealthIndicator, HealthController, ReadinessGates, RevocationSyncTrigger } from '@plinth/service-bootstrap';
 import { GatewayConfig } from '../../src/config.js';
@@ -38,8 +39,8 @@ const bootstrapStandIns = (config: GatewayConfig, rpc: FakeRpcClient): DynamicMo
     module: BootstrapStandInModule,
     imports: [TerminusModule.forRoot({ logger: false })],
     controllers: [HealthController],
-    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }, { provide: BrokerHealthIndicator, useValue: brokerUp }, { provide: RevocationSyncTrigger, useValue: revocationsCaughtUp }, ReadinessGates],
-    exports: [GatewayConfig, RpcClient],
+    providers: [{ provide: GatewayConfig, useValue: config }, { provide: RpcClient, useValue: rpc }, { provide: ServiceMetrics, useValue: new ServiceMetrics('gateway') }, { provide: BrokerHealthIndicator, useValue: brokerUp }, { provide: RevocationSyncTrigger, useValue: revocationsCaughtUp }, ReadinessGates],
+    exports: [GatewayConfig, RpcClient, ServiceMetrics],
   };
 };
 
