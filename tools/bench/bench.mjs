@@ -19,6 +19,7 @@ import { measureNotificationLatency, openStream } from './lib/notification-laten
 import { keepAliveClient, runOpenLoop } from './lib/open-loop.mjs';
 import { startPrivateBroker } from './lib/private-broker.mjs';
 import { CpuMeter, cpuPerOperation, rabbitPid, readProcessTimes, systemProcessGroups, CLOCK_TICKS_PER_SECOND } from './lib/process-cpu.mjs';
+import { measureProductReads, startProductGateways } from './lib/product-reads.mjs';
 import { Progress } from './lib/progress.mjs';
 import { buildRows, formatTable, median } from './lib/report.mjs';
 import { checkOrderNotifications, idleFootprint, pidOfService, timeRestart, waitForNotifications } from './lib/system-probes.mjs';
@@ -79,6 +80,10 @@ function planOf() {
   if (wants('openloop')) {
     plan.push({ key: 'openloop-setup', seconds: 5 });
     for (let round = 1; round <= options.rounds; round++) plan.push({ key: `openloop-${round}`, seconds: 2 * http + 3 });
+  }
+  if (wants('products')) {
+    plan.push({ key: 'products-setup', seconds: 30 });
+    for (let round = 1; round <= options.rounds; round++) plan.push({ key: `products-${round}`, seconds: 2 * http });
   }
   if (wants('rpc')) {
     plan.push({ key: 'rpc-setup', seconds: 8 });
@@ -323,6 +328,23 @@ async function main() {
         for (const close of closers) close();
       }
       return openLoop;
+    }
+
+    if (wants('products')) {
+      progress.step('products-setup', 'product reads: starting two more gateways on Redis, cache on and off');
+      const gateways = await startProductGateways(testing, system, SYSTEM_READY_TIMEOUT_MS);
+      cleanups.push(() => gateways.stop());
+      results.products = await measureProductReads({
+        urls: gateways.urls,
+        tokens: http.plinthTokens,
+        rounds: options.rounds,
+        warmup: options.warmup,
+        seconds: options.duration,
+        connections: options.connections,
+        orderForRound,
+        onStep: (round, face) => progress.step(`products-${round}`, `product reads round ${round}/${options.rounds}: cache ${face === 'cached' ? 'on' : 'off'}`),
+        onRun: (round, face, run) => progress.note(`  product reads round ${round}: cache ${face === 'cached' ? 'on' : 'off'}: ${run.rps} req/s, p99 ${run.p99_ms} ms, non-2xx ${run.non2xx}${run.cache ? `, hits ${run.cache.hits} misses ${run.cache.misses} errors ${run.cache.errors}` : ''}`),
+      });
     }
 
     if (wants('rpc')) results.rpc = await measureRpc(testing, progress, cleanups);

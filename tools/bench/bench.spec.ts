@@ -29,7 +29,7 @@ const run = (rps: number, p99: number, extra: Record<string, number> = {}) => ({
 describe('bench arguments', () => {
   it('runs every measure for 3 rounds of 10 s at 64 connections by default', () => {
     expect(parseBenchArgs([])).toMatchObject({
-      only: ['create', 'openloop', 'list', 'rpc', 'tracing', 'footprint', 'graphql'], duration: 10, warmup: 2, rounds: 3, connections: 64, users: 50, rpcRequests: 40_000, rpcSequentialRequests: 5_000, quick: false,
+      only: ['create', 'openloop', 'list', 'products', 'rpc', 'tracing', 'footprint', 'graphql'], duration: 10, warmup: 2, rounds: 3, connections: 64, users: 50, rpcRequests: 40_000, rpcSequentialRequests: 5_000, quick: false,
       rate: undefined, streams: 10, sharedBroker: false,
     });
   });
@@ -75,6 +75,19 @@ describe('ratios and verdicts', () => {
     expect(verdict({ plinth: 0, target: { on: 'value', atMost: 0 } })).toBe('yes');
     expect(verdict({ ratio: undefined, target: { on: 'ratio', atLeast: 0.9 } })).toBe('n/a');
     expect(verdict({ ratio: 2 })).toBe('—');
+  });
+
+  it('judges the product cache by its paired speed-up over no cache and its hit ratio', () => {
+    const run = (rps: number) => ({ rps, p99_ms: 5, non2xx: 0, errors: 0, timeouts: 0 });
+    const rows = buildRows({ products: { cached: [run(3000), run(3300)], uncached: [run(1000), run(1000)], hitRatio: 0.97 } });
+    expect(rows.filter((row) => row.group === 'products').map((row) => [row.measure, row.met])).toEqual([
+      ['GET /v1/products/{sku} req/s, cache vs none', 'yes'],
+      ['GET /v1/products/{sku} p99, cache vs none', '—'],
+      ['product cache hit ratio under that load', 'yes'],
+      ['GET /v1/products/{sku} errors + non-2xx (all rounds)', 'yes'],
+    ]);
+    const missed = buildRows({ products: { cached: [run(2000)], uncached: [run(1000)], hitRatio: 0.9 } });
+    expect(missed.filter((row) => row.group === 'products').map((row) => row.met)).toEqual(['NO', '—', 'NO', 'yes']);
   });
 
   it('formats figures in their units', () => {

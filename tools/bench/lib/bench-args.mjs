@@ -1,7 +1,7 @@
 // Command line of tools/bench/bench.mjs: which measures, how long, how many alternating rounds.
 import { parseArgs } from 'node:util';
 
-export const MEASURES = ['create', 'openloop', 'list', 'rpc', 'tracing', 'footprint', 'graphql'];
+export const MEASURES = ['create', 'openloop', 'list', 'products', 'rpc', 'tracing', 'footprint', 'graphql'];
 // Older name of the order → SSE latency, now measured inside the open-loop run.
 const ALIASES = { sse: 'openloop' };
 

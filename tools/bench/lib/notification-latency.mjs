@@ -1,5 +1,6 @@
 // Live notification latency: order POSTs on an open-loop schedule, matched to the `order.created` frames
-// that arrive on the users' SSE streams. Shared by notifications-latency.mjs and bench.mjs.
+// that arrive on the users' SSE streams, and to the `order.status-changed` frames that say the stock saga
+// confirmed the order. Shared by notifications-latency.mjs and bench.mjs.
 import { performance } from 'node:perf_hooks';
 import { orderBody } from './http-load.mjs';
 import { keepAliveClient, latencyStats, runOpenLoop } from './open-loop.mjs';
@@ -7,7 +8,10 @@ import { keepAliveClient, latencyStats, runOpenLoop } from './open-loop.mjs';
 // Notifications still in flight when the schedule ends get this long to arrive before counting as lost.
 const DRAIN_MS = 10_000;
 
-/** Opens the user's stream and calls onOrderNotification(orderId, receivedAt, storedToStreamMs) for each order.created event. */
+/**
+ * Opens the user's stream and calls onOrderNotification(orderId, receivedAt, storedToStreamMs, kind) for each
+ * order.created (kind 'created') and each status change to confirmed (kind 'confirmed').
+ */
 export async function openStream(baseUrl, token, onOrderNotification) {
   const abort = new AbortController();
   const res = await fetch(`${baseUrl}/v1/notifications/stream`, {
@@ -32,7 +36,8 @@ export async function openStream(baseUrl, token, onOrderNotification) {
           if (!frame.includes('event: notification') || !data) continue;
           const notification = JSON.parse(data.slice(6));
           // createdAt = when notifications stored it (same machine clock): splits the two broker hops.
-          if (notification.type === 'order.created') onOrderNotification(notification.data.orderId, receivedAt, receivedWallClock - Date.parse(notification.createdAt));
+          const kind = KIND_OF_NOTIFICATION(notification);
+          if (kind) onOrderNotification(notification.data.orderId, receivedAt, receivedWallClock - Date.parse(notification.createdAt), kind);
         }
       }
     } catch {
@@ -51,7 +56,18 @@ export async function openStream(baseUrl, token, onOrderNotification) {
 export async function measureNotificationLatency({ baseUrl, tokens, seconds, rate, record }) {
   const sent = new Map(); // orderId → { requestedAt, createdAt }
   const arrived = new Map(); // orderId → receivedAt, for events that beat their POST answer
-  const samples = { fromRequest: [], fromCreated: [], fromStored: [] };
+  const samples = { fromRequest: [], fromCreated: [], fromStored: [], requestToConfirmed: [] };
+  // The saga's outcome: POST scheduled → `confirmed` frame, however the frame and the POST answer interleave.
+  const unconfirmed = new Map(); // orderId → requestedAt
+  const confirmedAt = new Map(); // orderId → receivedAt
+  const settleConfirmed = (orderId) => {
+    const requestedAt = unconfirmed.get(orderId);
+    const receivedAt = confirmedAt.get(orderId);
+    if (requestedAt === undefined || receivedAt === undefined) return;
+    samples.requestToConfirmed.push(receivedAt - requestedAt);
+    unconfirmed.delete(orderId);
+    confirmedAt.delete(orderId);
+  };
   const settle = (orderId) => {
     const order = sent.get(orderId);
     const receivedAt = arrived.get(orderId);
@@ -61,7 +77,12 @@ export async function measureNotificationLatency({ baseUrl, tokens, seconds, rat
     sent.delete(orderId);
     arrived.delete(orderId);
   };
-  record.onNotification = (orderId, receivedAt, storedToStreamMs) => {
+  record.onNotification = (orderId, receivedAt, storedToStreamMs, kind) => {
+    if (kind === 'confirmed') {
+      confirmedAt.set(orderId, receivedAt);
+      settleConfirmed(orderId);
+      return;
+    }
     samples.fromStored.push(Math.max(0, storedToStreamMs));
     arrived.set(orderId, receivedAt);
     settle(orderId);
@@ -78,23 +99,27 @@ export async function measureNotificationLatency({ baseUrl, tokens, seconds, rat
         if (answer.status !== 201) return;
         const { id } = JSON.parse(answer.body);
         sent.set(id, { requestedAt: scheduledFor, createdAt: answeredAt });
+        unconfirmed.set(id, scheduledFor);
         settle(id);
+        settleConfirmed(id);
       },
     });
   } finally {
     client.close();
   }
   const drainUntil = performance.now() + DRAIN_MS;
-  while (sent.size > 0 && performance.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 50));
+  while ((sent.size > 0 || unconfirmed.size > 0) && performance.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 50));
   return {
     orders: post.sent,
     created: post.ok,
     received: samples.fromRequest.length,
     lost: sent.size,
+    unconfirmed: unconfirmed.size,
     failedRequests: post.failed,
     post,
     request_to_stream: latencyStats(samples.fromRequest),
     created_to_stream: latencyStats(samples.fromCreated),
     stored_to_stream: latencyStats(samples.fromStored),
+    request_to_confirmed: latencyStats(samples.requestToConfirmed),
   };
 }

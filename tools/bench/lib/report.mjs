@@ -97,6 +97,8 @@ export const TARGETS = {
   rpcP99VsRaw: 1.2,
   rpcSequentialP50Ms: 1,
   startToReadyS: 3,
+  productCacheVsNone: 3,
+  productCacheHitRatio: 0.95,
 };
 
 /** Rows for the CPU per created order: the sum over every process (the target), then each process group. */
@@ -136,6 +138,10 @@ function openLoopRows(openLoop) {
       { measure: `order created → notification on SSE at ${rate}/s: p99`, unit: 'ms', plinth: stat('created_to_stream', 'p99_ms'), target: valueTarget('ms', { atMost: TARGETS.createdToSseP99Ms }) },
       { measure: `POST scheduled → notification on SSE at ${rate}/s: p99`, unit: 'ms', plinth: stat('request_to_stream', 'p99_ms') },
       { measure: 'notifications lost on SSE (all rounds)', unit: '', plinth: sum(sse.map((run) => run.lost ?? 0)), target: valueTarget('', { atMost: 0 }) },
+      // The stock saga end to end: orders → catalog reserves → orders confirms → notifications → the stream.
+      { measure: `POST /v1/orders → confirmed (saga, on SSE) at ${rate}/s: p50`, unit: 'ms', plinth: stat('request_to_confirmed', 'p50_ms') },
+      { measure: `POST /v1/orders → confirmed (saga, on SSE) at ${rate}/s: p99`, unit: 'ms', plinth: stat('request_to_confirmed', 'p99_ms') },
+      { measure: 'orders never confirmed on SSE (all rounds)', unit: '', plinth: sum(sse.map((run) => run.unconfirmed ?? 0)), target: valueTarget('', { atMost: 0 }) },
     );
   }
   const cpu = plinth.map((run) => run.cpu?.totalMs);
@@ -151,6 +157,17 @@ export function buildRows(results) {
     ...openLoopRows(results.openloop),
     ...httpRows('list', 'GET /v1/orders?limit=20', results.list, { rps: ratioTarget({ atLeast: TARGETS.listVsRaw }) }),
   ];
+  if (results.products) {
+    const { cached, uncached, hitRatio } = results.products;
+    const rps = (runs) => runs.map((run) => run.rps);
+    const p99 = (runs) => runs.map((run) => run.p99_ms);
+    rows.push(
+      { group: 'products', measure: 'GET /v1/products/{sku} req/s, cache vs none', unit: 'req/s', plinth: median(rps(cached)), yardstick: median(rps(uncached)), ratio: pairedRatio(rps(cached), rps(uncached)), target: ratioTarget({ atLeast: TARGETS.productCacheVsNone }) },
+      { group: 'products', measure: 'GET /v1/products/{sku} p99, cache vs none', unit: 'ms', plinth: median(p99(cached)), yardstick: median(p99(uncached)), ratio: pairedRatio(p99(cached), p99(uncached)) },
+      { group: 'products', measure: 'product cache hit ratio under that load', unit: '', plinth: hitRatio, target: valueTarget('', { atLeast: TARGETS.productCacheHitRatio }) },
+      { group: 'products', measure: 'GET /v1/products/{sku} errors + non-2xx (all rounds)', unit: '', plinth: sum(cached.map(failuresOf)), yardstick: sum(uncached.map(failuresOf)), target: valueTarget('', { atMost: 0 }) },
+    );
+  }
   if (results.rpc) {
     const { inflight, sequential } = results.rpc;
     const pick = (runs, field) => runs.map((run) => run[field]);
