@@ -71,12 +71,14 @@ async function readWithin(api: PlinthApi, sku: string, expected: Partial<Product
 }
 
 describe('product reads through the shared cache', () => {
-  it('answers repeated reads from the cache: catalog is asked once for a product both replicas read', async () => {
+  it('answers repeated reads from the cache: catalog is asked once for a product both replicas read, over REST and GraphQL', async () => {
     const product = await createProduct();
     const before = await catalogReads();
     const hitsBefore = total(await metricsOf(system.gatewayUrl), 'cache_hits_total', { cache: 'products' });
     for (let i = 0; i < 5; i++) expect(await read(apiA, product.sku)).toStrictEqual(product);
     for (let i = 0; i < 5; i++) expect(await read(apiB, product.sku)).toStrictEqual(product);
+    const graphql = await apiA.post('/graphql', { query: `{ product(sku: "${product.sku}") { sku unitPrice version } }` });
+    expect(graphql.body).toStrictEqual({ data: { product: { sku: product.sku, unitPrice: product.unitPrice, version: product.version } } });
     expect(await catalogReads()).toBe(before + 1);
     expect(total(await metricsOf(system.gatewayUrl), 'cache_hits_total', { cache: 'products' })).toBeGreaterThanOrEqual(hitsBefore + 4);
     expect(total(await metricsOf(replicaB.url), 'cache_hits_total', { cache: 'products' })).toBeGreaterThanOrEqual(5);

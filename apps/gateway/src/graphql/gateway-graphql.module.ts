@@ -4,6 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { GatewayConfig } from '../config.js';
 import { ServiceClient } from '../http/service-client.js';
 import { NotificationStreamModule } from '../notifications/notification-stream.module.js';
+import { ProductsModule } from '../products/products.module.js';
 import { graphqlOptions } from './graphql-options.js';
 import { NotificationsResolver } from './notifications.resolver.js';
 import { OrdersResolver } from './orders.resolver.js';
@@ -16,6 +17,7 @@ import { UsersResolver } from './users.resolver.js';
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({ driver: ApolloDriver, inject: [GatewayConfig], useFactory: graphqlOptions }),
     NotificationStreamModule,
+    ProductsModule,
   ],
   providers: [ServiceClient, UserLoaders, OrdersResolver, UsersResolver, NotificationsResolver, ProductsResolver],
 })

@@ -2,6 +2,7 @@ import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { CatalogRpc, ListProductsRequest, type Page, type ProductView } from '@plinth/contracts';
 import { Public } from '../access/access-policy.decorators.js';
 import { ServiceClient } from '../http/service-client.js';
+import { ProductReader } from '../products/product-reader.js';
 import { toProductView } from '../products/product-view.mapper.js';
 import { skuPipe } from '../products/sku-param.decorator.js';
 import { connectionOf, connectionType, validatedQuery, type Connection } from './graphql-connections.js';
@@ -9,10 +10,13 @@ import { ProductModel } from './graphql.models.js';
 
 const ProductConnection = connectionType(ProductModel, 'Product');
 
-/** The catalog, public as on REST: the same RPCs as ProductsController's reads. */
+/** The catalog, public as on REST: the same reads as ProductsController's (one product through the shared cache). */
 @Resolver(() => ProductModel)
 export class ProductsResolver {
-  constructor(private readonly rpc: ServiceClient) {}
+  constructor(
+    private readonly rpc: ServiceClient,
+    private readonly reader: ProductReader,
+  ) {}
 
   @Query(() => ProductConnection, { description: 'The catalog in sku order (public)' })
   @Public()
@@ -27,6 +31,6 @@ export class ProductsResolver {
   @Query(() => ProductModel, { nullable: true, description: 'One product (public); null with CATALOG.NOT_FOUND when there is none' })
   @Public()
   async product(@Args('sku', skuPipe) sku: string): Promise<ProductModel> {
-    return toProductView(await this.rpc.send<ProductView>(CatalogRpc.get, { sku }));
+    return toProductView(await this.reader.one(sku));
   }
 }

@@ -14,6 +14,9 @@ const WARN_INTERVAL_MS = 10_000;
 /** Reads before the first connection would all count as failures; start-up waits this long for it at most. */
 const CONNECT_WAIT_MS = 5_000;
 
+// A function, not an inline comparison: TypeScript would keep `status` narrowed across the wait.
+const isReady = (redis: Redis): boolean => redis.status === 'ready';
+
 /**
  * Cache-aside for product reads, shared by every gateway replica in Redis (cache-manager over Keyv): a miss asks
  * catalog once per key at a time in this replica (`wrap` coalesces concurrent loads of a cold key), the answer is
@@ -54,7 +57,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const redis = this.redis;
-    if (!redis || redis.status === 'ready') return;
+    if (!redis || isReady(redis)) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CONNECT_WAIT_MS);
       redis.once('ready', () => {
@@ -62,7 +65,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
         resolve();
       });
     });
-    if (redis.status !== 'ready') this.logger.warn(`product cache not reachable after ${CONNECT_WAIT_MS} ms; reading from catalog until it is`);
+    if (!isReady(redis)) this.logger.warn(`product cache not reachable after ${CONNECT_WAIT_MS} ms; reading from catalog until it is`);
   }
 
   /** The product from the cache, or `load`ed (and kept) when it is not there; a failed load is not kept. */

@@ -19,7 +19,7 @@ import { ProductPageModel } from '../http/openapi.models.js';
 import { etagOf, IF_MATCH_HEADER, IfMatchVersion } from '../http/request-headers.decorators.js';
 import { ServiceClient } from '../http/service-client.js';
 import { GatewayConfig } from '../config.js';
-import { ProductCache } from './product-cache.js';
+import { ProductReader } from './product-reader.js';
 import { answeredNotModified, contentEtag, IF_NONE_MATCH_HEADER } from './conditional-get.js';
 import { toProductView } from './product-view.mapper.js';
 import { SkuParam } from './sku-param.decorator.js';
@@ -34,7 +34,7 @@ export class ProductsController {
   constructor(
     private readonly rpc: ServiceClient,
     private readonly config: GatewayConfig,
-    private readonly cache: ProductCache,
+    private readonly reader: ProductReader,
   ) {}
 
   @Get()
@@ -57,7 +57,7 @@ export class ProductsController {
   @ApiResponse(NOT_MODIFIED)
   @ApiProblems(404)
   async get(@SkuParam() sku: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<ProductView | undefined> {
-    const product = toProductView(await this.cache.product(sku, () => this.rpc.send<ProductView>(CatalogRpc.get, { sku })));
+    const product = toProductView(await this.reader.one(sku));
     return answeredNotModified(request, response, etagOf(product.version), this.config.PRODUCTS_MAX_AGE_SECONDS) ? undefined : product;
   }
 
