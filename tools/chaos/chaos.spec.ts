@@ -1,6 +1,6 @@
 // The fast chaos scenarios as part of `npm test`: one system on a private RabbitMQ node and PostgreSQL
 // cluster (never the shared servers), four faults under steady order load. The slower ones (broker kill,
-// slow consumer, the two-replica scenarios) run with `node tools/chaos/chaos.mjs`.
+// catalog kill, slow consumer, the two-replica scenarios) run with `node tools/chaos/chaos.mjs`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM tool without type declarations
 import { formatTable, runChaos } from './run-chaos.mjs';

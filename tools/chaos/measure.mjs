@@ -1,5 +1,6 @@
 // What clients saw (status counts, hangs, Retry-After, throughput recovery) and what the stores hold
-// (every acknowledged order exactly once, exactly one `order.created` notification each).
+// (every acknowledged order exactly once, exactly one `order.created` notification each; the stock saga
+// settled with catalog's reservations matching the orders that hold stock).
 import { isSuccess } from './order-load.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,19 +47,14 @@ export function throughputRecoveryMs(records, { baselineFrom, baselineTo, return
  * outboxes are empty, then compares the stores with what clients were told.
  */
 export async function verifyStores(system, records, { since, timeoutMs = 90_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
   const sentKeys = new Set(records.map((record) => record.key));
-  let snapshot;
-  for (;;) {
-    // This scenario's orders: its keys, plus anything else created since it began (an order without a key
-    // or under a key nobody sent would be a duplicate). Earlier scenarios on the same system are left out.
-    snapshot = await readStores(system, sentKeys, since).catch((error) => ({ error }));
-    const settled = !snapshot.error && snapshot.ordersWithoutNotification === 0 && snapshot.unsentOutbox === 0;
-    if (settled || Date.now() > deadline) break;
-    await sleep(500);
-  }
-  if (snapshot.error) throw snapshot.error;
-  const { orders, notificationsPerOrder } = snapshot;
+  // This scenario's orders: its keys, plus anything else created since it began (an order without a key
+  // or under a key nobody sent would be a duplicate). Earlier scenarios on the same system are left out.
+  const { orders, notificationsPerOrder, unsentOutbox } = await pollUntil(
+    () => readStores(system, sentKeys, since),
+    (snapshot) => snapshot.ordersWithoutNotification === 0 && snapshot.unsentOutbox === 0,
+    timeoutMs,
+  );
 
   const answeredIds = new Map(); // Idempotency-Key → order ids the clients were given for it
   for (const record of records.filter(isSuccess)) {
@@ -81,10 +77,73 @@ export async function verifyStores(system, records, { since, timeoutMs = 90_000 
     duplicateOrders,
     lostNotifications,
     duplicateNotifications,
-    unsentOutbox: snapshot.unsentOutbox,
+    unsentOutbox,
     lost: lostOrders + lostNotifications,
     duplicated: duplicateOrders + duplicateNotifications,
   };
+}
+
+// Orders that hold their stock: catalog gives a reservation back only when the order is cancelled.
+const HOLDING_STOCK = ['confirmed', 'shipped', 'delivered'];
+
+/**
+ * The stock saga settled with no stock lost. Waits (up to `timeoutMs`) until no order in the system is pending
+ * and catalog's outbox is empty, then compares, over the whole system (reservations accumulate across
+ * scenarios): catalog's `reserved` per sku with the quantities of the orders holding stock, and catalog's
+ * `reserved` reservations with those orders (one each, none for any other order). `statuses` counts the orders
+ * created since `since`.
+ */
+export async function verifyStock(system, { since, timeoutMs = 90_000 } = {}) {
+  await pollUntil(() => readSagaBacklog(system), (backlog) => backlog.pending === 0 && backlog.unsentCatalogOutbox === 0, timeoutMs);
+  const statusRows = await system.query('orders', 'select status, count(*)::int as count from orders where created_at >= $1 group by 1', [new Date(since)]);
+  const held = await system.query(
+    'orders',
+    `select l.sku, sum(l.quantity)::int as quantity from orders o cross join jsonb_to_recordset(o.items) as l(sku text, quantity int)
+      where o.status = any($1) group by 1`,
+    [HOLDING_STOCK],
+  );
+  const holding = new Set((await system.query('orders', 'select id from orders where status = any($1)', [HOLDING_STOCK])).map((row) => row.id));
+  const reservedFor = new Set((await system.query('catalog', "select order_id from stock_reservations where status = 'reserved'")).map((row) => row.order_id));
+  const products = await system.query('catalog', 'select sku, stock, reserved from products');
+
+  const heldBySku = new Map(held.map((row) => [row.sku, row.quantity]));
+  const skus = [...new Set([...products.map((row) => row.sku), ...heldBySku.keys()])].map((sku) => {
+    const product = products.find((row) => row.sku === sku);
+    return { sku, stock: product?.stock ?? 0, reserved: product?.reserved ?? 0, held: heldBySku.get(sku) ?? 0 };
+  });
+  return {
+    statuses: Object.fromEntries(statusRows.map((row) => [row.status, row.count])),
+    skus,
+    stockMismatches: skus.filter((row) => row.reserved !== row.held).length,
+    holdingWithoutReservation: [...holding].filter((id) => !reservedFor.has(id)).length,
+    reservationsWithoutHolder: [...reservedFor].filter((id) => !holding.has(id)).length,
+  };
+}
+
+async function readSagaBacklog(system) {
+  const [{ count: pending }] = await system.query('orders', "select count(*)::int as count from orders where status = 'pending'");
+  const [{ count: unsentCatalogOutbox }] = await system.query('catalog', 'select count(*)::int as count from outbox_message where sent_at is null');
+  return { pending, unsentCatalogOutbox };
+}
+
+/**
+ * Reads `read()` every 500 ms until `settled(snapshot)` or `timeoutMs` passed, and returns the last snapshot
+ * (settled or not: the caller's checks say what was left). A read that fails (the database still coming
+ * back) is retried; only the last one's error is thrown.
+ */
+async function pollUntil(read, settled, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const snapshot = await read().then(
+      (value) => ({ value }),
+      (error) => ({ error }),
+    );
+    if ((!snapshot.error && settled(snapshot.value)) || Date.now() > deadline) {
+      if (snapshot.error) throw snapshot.error;
+      return snapshot.value;
+    }
+    await sleep(500);
+  }
 }
 
 async function readStores(system, sentKeys, since) {

@@ -14,6 +14,7 @@ const LAYOUT = {
   'broker-restart': SINGLE,
   'broker-kill': SINGLE,
   'consumer-kill': SINGLE,
+  'catalog-kill': SINGLE,
   'database-outage': SINGLE,
   poison: SINGLE,
   'slow-consumer': SINGLE,

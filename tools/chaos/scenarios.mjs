@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import { EVENTS_EXCHANGE } from '@plinth/contracts';
 import { deadLetterQueueOf, eventsQueueOf } from '@plinth/messaging';
-import { appliedDespiteFailure, clientView, HANG_MS, throughputRecoveryMs, verifyStores } from './measure.mjs';
+import { appliedDespiteFailure, clientView, HANG_MS, throughputRecoveryMs, verifyStock, verifyStores } from './measure.mjs';
 import { GatewayBalancer, isSuccess, OrderLoad } from './order-load.mjs';
 import { listDeadLetters, peekDeadLetters } from '../dlq/dead-letters.mjs';
 
@@ -103,6 +103,33 @@ async function brokerOutage(ctx, name, takeDown, bringBack, { downMs = 5_000 } =
   return row(name, outcome, run.recovery.ms, [onlyUnavailable(outcome.view), noHangs(outcome.view), recoveredWithin(run.recovery, 5_000), noRestarts(pids, ctx.system)]);
 }
 
+const noFailedRequests = (view) => check('no client request failed', view.ok === view.sent, JSON.stringify(view.byStatus));
+
+/**
+ * kill -9 `service` (the only replica) while the load's events flow into its queue, restart it after 2 s.
+ * Clients never notice this fault; recovery is how long the restarted consumer took to catch up: undefined
+ * (shown "–") when its queue was still above 5 when the load stopped (the store checks wait anyway).
+ */
+async function killConsumer(ctx, service) {
+  const victim = ctx.system.replica(service);
+  const queue = eventsQueueOf(service);
+  let unackedAtKill;
+  let restartedAt;
+  const run = await underLoad(ctx, { untilDrained: queue }, async (phase) => {
+    unackedAtKill = (await ctx.system.rabbit.queueDepths())[queue]?.unacked;
+    phase(`kill -9 ${service}`);
+    await victim.stop('SIGKILL');
+    await sleep(2_000);
+    phase(`restarting ${service}`);
+    await ctx.system.restart(victim);
+    restartedAt = Date.now();
+    return restartedAt;
+  });
+  const outcome = await settle(ctx, run.load);
+  const recoveryMs = run.caughtUpAt === undefined ? undefined : run.caughtUpAt - restartedAt;
+  return { run, outcome, recoveryMs, notes: [`${queue} unacked just before the kill: ${unackedAtKill}`] };
+}
+
 export const scenarios = {
   /** 1a: rabbitmqctl stop_app / start_app. */
   'broker-restart': (ctx) =>
@@ -114,25 +141,30 @@ export const scenarios = {
 
   /** 2: kill -9 notifications while events flow; restart it; every event applied once. */
   'consumer-kill': async (ctx) => {
-    const notifications = ctx.system.replica('notifications');
-    let unackedAtKill;
-    let restartedAt;
-    const run = await underLoad(ctx, { untilDrained: eventsQueueOf('notifications') }, async (phase) => {
-      unackedAtKill = (await ctx.system.rabbit.queueDepths())[eventsQueueOf('notifications')]?.unacked;
-      phase('kill -9 notifications');
-      await notifications.stop('SIGKILL');
-      await sleep(2_000);
-      phase('restarting notifications');
-      await ctx.system.restart(notifications);
-      restartedAt = Date.now();
-      return restartedAt;
-    });
-    const outcome = await settle(ctx, run.load);
-    // Clients never notice this fault; recovery is how long the restarted consumer took to catch up.
-    // Undefined (shown "–") when the queue was still above 5 when the load stopped; the store check waits anyway.
-    return row('consumer-kill', outcome, run.caughtUpAt === undefined ? undefined : run.caughtUpAt - restartedAt, [check('no client request failed', outcome.view.ok === outcome.view.sent, JSON.stringify(outcome.view.byStatus))], {
-      notes: [`notifications.events unacked just before the kill: ${unackedAtKill}`],
-    });
+    const { outcome, recoveryMs, notes } = await killConsumer(ctx, 'notifications');
+    return row('consumer-kill', outcome, recoveryMs, [noFailedRequests(outcome.view)], { notes });
+  },
+
+  /** 2b: kill -9 catalog mid-saga; restart it; every order settles and catalog's reservations match them. */
+  'catalog-kill': async (ctx) => {
+    const { run, outcome, recoveryMs, notes } = await killConsumer(ctx, 'catalog');
+    ctx.phase('waiting for every order to leave pending; comparing stock with the orders');
+    const stock = await verifyStock(ctx.system, { since: run.load.startedAt });
+    const pendingLeft = stock.statuses.pending ?? 0;
+    return row('catalog-kill', outcome, recoveryMs, [
+      noFailedRequests(outcome.view),
+      check('no order left pending', pendingLeft === 0, JSON.stringify(stock.statuses)),
+      check(
+        "catalog's reserved = quantities of the orders holding stock, per sku",
+        stock.stockMismatches === 0,
+        stock.skus.map(({ sku, stock: onHand, reserved, held }) => `${sku}: reserved ${reserved}, held by orders ${held}, stock ${onHand}`).join('; '),
+      ),
+      check(
+        'one reservation per order holding stock, none for any other',
+        stock.holdingWithoutReservation === 0 && stock.reservationsWithoutHolder === 0,
+        `${stock.holdingWithoutReservation} without, ${stock.reservationsWithoutHolder} reservations without their order`,
+      ),
+    ], { notes });
   },
 
   /** 3: two orders and two notifications processes; kill -9 one of each under load. */
@@ -245,7 +277,7 @@ export const scenarios = {
       check(`all ${count} malformed messages dead-lettered`, depth - before === count, `${depth - before} in ${dlq}`),
       check('each with the reason recorded (x-plinth-error)', withReason === peeked.length && peeked.length >= count, `${withReason}/${peeked.length}; e.g. "${peeked[0]?.error}"`),
       check('tools/dlq lists the queue', listed.some((queue) => queue.queue === dlq && queue.messages >= count)),
-      check('no client request failed', outcome.view.ok === outcome.view.sent, JSON.stringify(outcome.view.byStatus)),
+      noFailedRequests(outcome.view),
     ]);
   },
 
@@ -300,7 +332,7 @@ export const scenarios = {
       check('backlog drained', depth && depth.ready + depth.unacked === 0, `${drainMs} ms`),
       check('RSS bounded (< 150 MB growth)', rssGrowth < 150, `${samples.rss[0]} → max ${Math.max(...samples.rss)} MB`),
       check('notifications /metrics showed the lag', metricsLag >= 20, `messaging_queue_messages_ready{queue="${queue}"} ${metricsLag}`),
-      check('no client request failed', outcome.view.ok === outcome.view.sent, JSON.stringify(outcome.view.byStatus)),
+      noFailedRequests(outcome.view),
     ]);
   },
 };
