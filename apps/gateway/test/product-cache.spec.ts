@@ -84,10 +84,12 @@ describe('ProductCache on Redis', () => {
 
   it('stampede: 100 concurrent reads of a cold product load it once', async () => {
     const sku = `SKU-${randomUUID()}`;
-    const { cache } = await cacheOn(url);
+    const { cache, metrics } = await cacheOn(url);
     const catalog = countingLoader(product(sku), 100);
     const answers = await Promise.all(Array.from({ length: 100 }, () => cache.product(sku, catalog.load)));
     expect(catalog.loads).toBe(1);
+    // Each of the 100 reads counts once, as a miss: none was answered from Redis.
+    expect(await count(metrics, 'cacheMisses')).toBe(100);
     expect(answers.every((answer) => answer.sku === sku)).toBe(true);
   });
 
@@ -144,6 +146,7 @@ describe('ProductCache when Redis fails', () => {
     await expect(cache.evict([sku])).resolves.toBeUndefined();
     expect(catalog.loads).toBe(3);
     expect(await count(metrics, 'cacheErrors')).toBeGreaterThanOrEqual(3);
+    expect(await count(metrics, 'cacheMisses')).toBe(3);
     expect(await count(metrics, 'cacheHits')).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { createCache, type Cache } from 'cache-manager';
+import { coalesceAsync } from '@cacheable/utils';
 import { Redis } from 'ioredis';
 import { Keyv } from 'keyv';
 import type { ProductView } from '@plinth/contracts';
@@ -17,10 +17,16 @@ const CONNECT_WAIT_MS = 5_000;
 // A function, not an inline comparison: TypeScript would keep `status` narrowed across the wait.
 const isReady = (redis: Redis): boolean => redis.status === 'ready';
 
+interface ProductRead {
+  product: ProductView;
+  from: 'cache' | 'catalog';
+}
+
 /**
- * Cache-aside for product reads, shared by every gateway replica in Redis (cache-manager over Keyv): a miss asks
- * catalog once per key at a time in this replica (`wrap` coalesces concurrent loads of a cold key), the answer is
- * kept for PRODUCT_CACHE_TTL_SECONDS, and catalog's product and stock events evict it (ProductCacheEvictions), so a
+ * Cache-aside for product reads, shared by every gateway replica in Redis (Keyv): concurrent reads of one product in
+ * this replica share one lookup (`coalesceAsync`), so a cold key asks catalog once however many clients wait for it
+ * and a hot one costs one Redis GET per round trip rather than per request. The answer is kept for
+ * PRODUCT_CACHE_TTL_SECONDS, and catalog's product and stock events evict it (ProductCacheEvictions), so a
  * change is read through every replica as soon as its event arrives. When Redis fails or is slow, reads go to catalog
  * and keep answering: degraded, counted (cache_errors_total) and logged, never an error for the client.
  * Off without REDIS_URL (a per-replica cache could not be evicted for everyone) or with PRODUCT_CACHE_TTL_SECONDS=0.
@@ -29,10 +35,15 @@ const isReady = (redis: Redis): boolean => redis.status === 'ready';
 export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ProductCache.name);
   private readonly redis?: Redis;
-  private readonly cache?: Cache;
+  private readonly keyv?: Keyv<ProductView>;
+  private readonly ttlMs: number;
   private lastWarningAt = 0;
 
-  constructor(config: GatewayConfig, metrics: ServiceMetrics) {
+  constructor(
+    config: GatewayConfig,
+    private readonly metrics: ServiceMetrics,
+  ) {
+    this.ttlMs = config.PRODUCT_CACHE_TTL_SECONDS * 1000;
     const connection = redisConnectionOf(config);
     if (!connection || config.PRODUCT_CACHE_TTL_SECONDS === 0) return;
     // Fail fast rather than queue: a cache must never make a read slower than asking catalog.
@@ -43,16 +54,11 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
       ...(connection.tls ? { tls: connection.tls } : {}),
     });
     this.redis.on('error', () => undefined);
-    const store = new RedisCacheStore(this.redis, {
-      hit: () => metrics.cacheHits.inc({ cache: CACHE }),
-      miss: () => metrics.cacheMisses.inc({ cache: CACHE }),
-      error: (operation, error) => {
-        metrics.cacheErrors.inc({ cache: CACHE, operation });
-        this.warn(operation, error);
-      },
+    const store = new RedisCacheStore(this.redis, (operation, error) => {
+      metrics.cacheErrors.inc({ cache: CACHE, operation });
+      this.warn(operation, error);
     });
-    const keyv = new Keyv({ store, namespace: `${config.CACHE_KEY_PREFIX}${CACHE}` });
-    this.cache = createCache({ stores: [keyv], ttl: config.PRODUCT_CACHE_TTL_SECONDS * 1000 });
+    this.keyv = new Keyv<ProductView>({ store, namespace: `${config.CACHE_KEY_PREFIX}${CACHE}` });
   }
 
   async onModuleInit(): Promise<void> {
@@ -68,18 +74,33 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     if (!isReady(redis)) this.logger.warn(`product cache not reachable after ${CONNECT_WAIT_MS} ms; reading from catalog until it is`);
   }
 
-  /** The product from the cache, or `load`ed (and kept) when it is not there; a failed load is not kept. */
+  /**
+   * The product from the cache, or `load`ed (and kept) when it is not there; a failed load is not kept. Every read
+   * counts once: a hit, or a miss (also when Redis failed: the error is counted besides).
+   */
   async product(sku: string, load: () => Promise<ProductView>): Promise<ProductView> {
-    return this.cache ? this.cache.wrap(sku, load) : load();
+    const keyv = this.keyv;
+    if (!keyv) return load();
+    const { product, from } = await coalesceAsync(`${CACHE}:${sku}`, () => this.lookup(keyv, sku, load));
+    (from === 'cache' ? this.metrics.cacheHits : this.metrics.cacheMisses).inc({ cache: CACHE });
+    return product;
   }
 
   /** Forgets these products in every replica's view; a failure is counted and left to the TTL. */
   async evict(skus: readonly string[]): Promise<void> {
-    if (this.cache && skus.length > 0) await this.cache.mdel([...new Set(skus)]);
+    if (this.keyv && skus.length > 0) await this.keyv.delete([...new Set(skus)]);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis?.quit().catch(() => undefined);
+  }
+
+  private async lookup(keyv: Keyv<ProductView>, sku: string, load: () => Promise<ProductView>): Promise<ProductRead> {
+    const cached = await keyv.get(sku);
+    if (cached !== undefined) return { product: cached, from: 'cache' };
+    const product = await load();
+    await keyv.set(sku, product, this.ttlMs);
+    return { product, from: 'catalog' };
   }
 
   private warn(operation: string, error: unknown): void {

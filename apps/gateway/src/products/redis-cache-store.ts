@@ -1,29 +1,21 @@
 import type { Redis } from 'ioredis';
 
-/** What a store saw, for the cache's Prometheus counters. */
-export interface CacheStoreOutcomes {
-  hit(): void;
-  miss(): void;
-  error(operation: 'get' | 'set' | 'delete', error: unknown): void;
-}
+export type CacheOperation = 'get' | 'set' | 'delete';
 
 /**
  * Keyv's storage contract (get, set with a TTL in ms, delete, clear) on the gateway's own Redis client (ioredis, as for
- * the rate limits), so every lookup's outcome is counted where it happens: Keyv and cache-manager swallow a failed
- * read and treat it as a miss, which would hide an outage from the counters. Failures are rethrown for Keyv to
- * swallow: a read then goes to catalog, a write or eviction is skipped (the TTL bounds what it leaves).
+ * the rate limits), so every failed command is counted where it happens: Keyv swallows a failed read and answers
+ * "not there", which would hide an outage. Failures are rethrown for Keyv to swallow: a read then goes to catalog, a
+ * write or eviction is skipped (the TTL bounds what it leaves).
  */
 export class RedisCacheStore {
   constructor(
     private readonly redis: Redis,
-    private readonly outcomes: CacheStoreOutcomes,
+    private readonly onError: (operation: CacheOperation, error: unknown) => void,
   ) {}
 
   async get(key: string): Promise<string | undefined> {
-    const value = await this.attempt('get', () => this.redis.get(key));
-    if (value === null) this.outcomes.miss();
-    else this.outcomes.hit();
-    return value ?? undefined;
+    return (await this.attempt('get', () => this.redis.get(key))) ?? undefined;
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -39,11 +31,11 @@ export class RedisCacheStore {
     return Promise.reject(new Error('RedisCacheStore does not clear: evict keys one by one'));
   }
 
-  private async attempt<T>(operation: 'get' | 'set' | 'delete', command: () => Promise<T>): Promise<T> {
+  private async attempt<T>(operation: CacheOperation, command: () => Promise<T>): Promise<T> {
     try {
       return await command();
     } catch (error) {
-      this.outcomes.error(operation, error);
+      this.onError(operation, error);
       throw error;
     }
   }
