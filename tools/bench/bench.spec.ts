@@ -8,11 +8,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations
 import { parseBenchArgs } from './lib/bench-args.mjs';
 // @ts-expect-error plain ESM script without type declarations
 import { keepAliveClient, latencyStats, percentile, runOpenLoop, scheduledAt, scheduledCount } from './lib/open-loop.mjs';
+// @ts-expect-error plain ESM script without type declarations
+import { openStream } from './lib/notification-latency.mjs';
 // @ts-expect-error plain ESM script without type declarations
 import { countJsonSpans, countProtobufSpans, startSpanCounter } from './lib/otlp-span-counter.mjs';
 // @ts-expect-error plain ESM script without type declarations
@@ -139,6 +141,30 @@ describe('open-loop schedule and percentiles', () => {
       expect(result.achievedRate).toBeLessThan(100);
     } finally {
       client.close();
+      server.close();
+    }
+  });
+});
+
+describe('notification stream reader', () => {
+  it('reports order.created and status changes to confirmed, with their order, and nothing else', async () => {
+    const frame = (notification: object) => `id: 1\nevent: notification\ndata: ${JSON.stringify({ createdAt: new Date().toISOString(), ...notification })}\n\n`;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(': heartbeat\n\n');
+      response.write(frame({ type: 'user.registered', data: null }));
+      response.write(frame({ type: 'order.created', data: { orderId: 'o-1' } }));
+      response.write(frame({ type: 'order.status-changed', data: { orderId: 'o-1', from: 'pending', to: 'rejected' } }));
+      response.write(frame({ type: 'order.status-changed', data: { orderId: 'o-2', from: 'pending', to: 'confirmed' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const seen: [string, string][] = [];
+    const close = await openStream(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'token', (orderId: string, _at: number, _ms: number, kind: string) => seen.push([orderId, kind]));
+    try {
+      await vi.waitFor(() => expect(seen).toEqual([['o-1', 'created'], ['o-2', 'confirmed']]));
+    } finally {
+      close();
+      server.closeAllConnections();
       server.close();
     }
   });

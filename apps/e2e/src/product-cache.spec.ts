@@ -19,6 +19,8 @@ const GATEWAY_ENV = { REDIS_URL, CACHE_KEY_PREFIX, RATE_LIMIT_KEY_PREFIX: `${CAC
 
 let system: RunningSystem;
 let replicaB: ServiceProcess;
+/** A replica whose Redis is not there (nothing listens on its port): the cache's degraded path. */
+let replicaWithoutRedis: ServiceProcess;
 let apiA: PlinthApi;
 let apiB: PlinthApi;
 let adminToken: string;
@@ -29,7 +31,11 @@ beforeAll(async () => {
   const port = await freePort();
   replicaB = new ServiceProcess('gateway', port, { ...system.env, ...GATEWAY_ENV, PORT: String(port) });
   replicaB.start();
-  await replicaB.waitUntilReady(150_000);
+  const portWithoutRedis = await freePort();
+  const absentRedis = `redis://127.0.0.1:${await freePort()}`;
+  replicaWithoutRedis = new ServiceProcess('gateway', portWithoutRedis, { ...system.env, ...GATEWAY_ENV, REDIS_URL: absentRedis, PORT: String(portWithoutRedis) });
+  replicaWithoutRedis.start();
+  await Promise.all([replicaB.waitUntilReady(150_000), replicaWithoutRedis.waitUntilReady(150_000)]);
   apiA = new PlinthApi(system.gatewayUrl);
   apiB = new PlinthApi(replicaB.url);
   adminToken = (await apiA.login(ADMIN.email, ADMIN.password)).accessToken;
@@ -37,7 +43,7 @@ beforeAll(async () => {
 }, SYSTEM_START_TIMEOUT_MS);
 
 afterAll(async () => {
-  await replicaB?.stop();
+  await Promise.all([replicaB?.stop(), replicaWithoutRedis?.stop()]);
   await stopE2eSystem(system, 'product-cache');
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${CACHE_KEY_PREFIX}*`);
@@ -124,5 +130,19 @@ describe('product reads through the shared cache', () => {
       readWithin(apiA, product.sku, { reserved: 3 }, confirmedAt, 1_000),
       readWithin(apiB, product.sku, { reserved: 3 }, confirmedAt, 1_000),
     ]);
+  });
+
+  it('Redis down: reads are answered from catalog, current and never 5xx, and the failures are counted', async () => {
+    const product = await createProduct(10, 500);
+    const degraded = new PlinthApi(replicaWithoutRedis.url);
+    const before = await catalogReads();
+    for (let i = 0; i < 3; i++) expect(await read(degraded, product.sku)).toStrictEqual(product);
+    expect(await catalogReads()).toBe(before + 3);
+    expectStatus(await apiA.patch(`/v1/products/${product.sku}`, { unitPrice: 510 }, adminToken), 200, 'reprice');
+    expect((await read(degraded, product.sku)).unitPrice).toBe(510);
+    const metrics = await metricsOf(replicaWithoutRedis.url);
+    expect(total(metrics, 'cache_errors_total', { cache: 'products', operation: 'get' })).toBeGreaterThanOrEqual(4);
+    expect(total(metrics, 'cache_misses_total', { cache: 'products' })).toBeGreaterThanOrEqual(4);
+    expect(total(metrics, 'cache_hits_total', { cache: 'products' })).toBe(0);
   });
 });

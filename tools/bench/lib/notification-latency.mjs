@@ -8,6 +8,11 @@ import { keepAliveClient, latencyStats, runOpenLoop } from './open-loop.mjs';
 // Notifications still in flight when the schedule ends get this long to arrive before counting as lost.
 const DRAIN_MS = 10_000;
 
+const kindOf = (notification) => {
+  if (notification.type === 'order.created') return 'created';
+  return notification.type === 'order.status-changed' && notification.data?.to === 'confirmed' ? 'confirmed' : undefined;
+};
+
 /**
  * Opens the user's stream and calls onOrderNotification(orderId, receivedAt, storedToStreamMs, kind) for each
  * order.created (kind 'created') and each status change to confirmed (kind 'confirmed').
@@ -36,12 +41,13 @@ export async function openStream(baseUrl, token, onOrderNotification) {
           if (!frame.includes('event: notification') || !data) continue;
           const notification = JSON.parse(data.slice(6));
           // createdAt = when notifications stored it (same machine clock): splits the two broker hops.
-          const kind = KIND_OF_NOTIFICATION(notification);
+          const kind = kindOf(notification);
           if (kind) onOrderNotification(notification.data.orderId, receivedAt, receivedWallClock - Date.parse(notification.createdAt), kind);
         }
       }
-    } catch {
-      // aborted at the end of the run
+    } catch (error) {
+      // Aborted at the end of the run; anything else would silently turn every notification into "lost".
+      if (!abort.signal.aborted) throw error;
     }
   })();
   return () => abort.abort();
