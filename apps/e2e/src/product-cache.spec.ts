@@ -132,17 +132,17 @@ describe('product reads through the shared cache', () => {
     ]);
   });
 
-  it('Redis down: reads are answered from catalog, current and never 5xx, and the failures are counted', async () => {
+  it('Redis down: reads are answered from catalog (and the replica\'s own memory), current and never 5xx, and the failures are counted', async () => {
     const product = await createProduct(10, 500);
     const degraded = new PlinthApi(replicaWithoutRedis.url);
     const before = await catalogReads();
-    for (let i = 0; i < 3; i++) expect(await read(degraded, product.sku)).toStrictEqual(product);
-    expect(await catalogReads()).toBe(before + 3);
+    expect(await read(degraded, product.sku)).toStrictEqual(product);
+    expect(await catalogReads()).toBe(before + 1);
+    const changedAt = Date.now();
     expectStatus(await apiA.patch(`/v1/products/${product.sku}`, { unitPrice: 510 }, adminToken), 200, 'reprice');
-    expect((await read(degraded, product.sku)).unitPrice).toBe(510);
+    await readWithin(degraded, product.sku, { unitPrice: 510 }, changedAt, 1_000);
     const metrics = await metricsOf(replicaWithoutRedis.url);
-    expect(total(metrics, 'cache_errors_total', { cache: 'products', operation: 'get' })).toBeGreaterThanOrEqual(4);
-    expect(total(metrics, 'cache_misses_total', { cache: 'products' })).toBeGreaterThanOrEqual(4);
-    expect(total(metrics, 'cache_hits_total', { cache: 'products' })).toBe(0);
+    expect(total(metrics, 'cache_errors_total', { cache: 'products', operation: 'get' })).toBeGreaterThanOrEqual(2);
+    expect(total(metrics, 'cache_misses_total', { cache: 'products' })).toBeGreaterThanOrEqual(2);
   });
 });

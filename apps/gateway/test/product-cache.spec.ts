@@ -93,12 +93,26 @@ describe('ProductCache on Redis', () => {
     expect(answers.every((answer) => answer.sku === sku)).toBe(true);
   });
 
-  it('an eviction in one replica makes every replica load the product again', async () => {
+  it('an eviction (each replica evicts on the event) makes every replica load the product again', async () => {
     const sku = `SKU-${randomUUID()}`;
     const [a, b] = [await cacheOn(url), await cacheOn(url)];
     await a.cache.product(sku, countingLoader(product(sku, 100)).load);
-    await b.cache.evict([sku, sku]);
+    await b.cache.product(sku, countingLoader(product(sku, 100)).load);
+    await Promise.all([a.cache.evict([sku, sku]), b.cache.evict([sku])]);
     const repriced = countingLoader(product(sku, 200));
+    expect((await a.cache.product(sku, repriced.load)).unitPrice).toBe(200);
+    expect((await b.cache.product(sku, repriced.load)).unitPrice).toBe(200);
+    expect(repriced.loads).toBe(1);
+  });
+
+  it('a replica that missed the eviction serves its own memory for at most a second, then reads the shared cache again', async () => {
+    const sku = `SKU-${randomUUID()}`;
+    const [a, b] = [await cacheOn(url), await cacheOn(url)];
+    await a.cache.product(sku, countingLoader(product(sku, 100)).load);
+    await b.cache.evict([sku]); // a did not hear the event
+    const repriced = countingLoader(product(sku, 200));
+    expect((await a.cache.product(sku, repriced.load)).unitPrice).toBe(100);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await a.cache.product(sku, repriced.load)).unitPrice).toBe(200);
     expect(repriced.loads).toBe(1);
   });
@@ -142,8 +156,11 @@ describe('ProductCache when Redis fails', () => {
     const sku = `SKU-${randomUUID()}`;
     const { cache, metrics } = await cacheOn(`redis://127.0.0.1:${await freePort()}`);
     const catalog = countingLoader(product(sku));
-    for (let read = 0; read < 3; read++) expect(await cache.product(sku, catalog.load)).toStrictEqual(product(sku));
-    await expect(cache.evict([sku])).resolves.toBeUndefined();
+    // Each read after an eviction (as a catalog event causes): the replica's own memory still works, Redis does not.
+    for (let read = 0; read < 3; read++) {
+      expect(await cache.product(sku, catalog.load)).toStrictEqual(product(sku));
+      await expect(cache.evict([sku])).resolves.toBeUndefined();
+    }
     expect(catalog.loads).toBe(3);
     expect(await count(metrics, 'cacheErrors')).toBeGreaterThanOrEqual(3);
     expect(await count(metrics, 'cacheMisses')).toBe(3);
@@ -156,6 +173,7 @@ describe('ProductCache when Redis fails', () => {
     const { cache, metrics } = await cacheOn(`redis://127.0.0.1:${proxy.port}`);
     await cache.product(sku, countingLoader(product(sku)).load);
     proxy.stall();
+    await cache.evict([sku]); // forgets it in memory; the shared eviction times out
     const catalog = countingLoader(product(sku), 10);
     const started = Date.now();
     expect(await cache.product(sku, catalog.load)).toStrictEqual(product(sku));

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { coalesceAsync } from '@cacheable/utils';
 import { Redis } from 'ioredis';
 import { Keyv } from 'keyv';
+import { LRUCache } from 'lru-cache';
 import type { ProductView } from '@plinth/contracts';
 import { ServiceMetrics } from '@plinth/telemetry';
 import { GatewayConfig } from '../config.js';
@@ -13,6 +14,13 @@ const CACHE = 'products';
 const WARN_INTERVAL_MS = 10_000;
 /** Reads before the first connection would all count as failures; start-up waits this long for it at most. */
 const CONNECT_WAIT_MS = 5_000;
+
+/**
+ * Each replica also keeps what it read in its own memory for this long: a hot product then costs no Redis round trip
+ * at all. Events evict it there too; the short life bounds what a missed event (a broker reconnect) can leave.
+ */
+const LOCAL_TTL_MS = 1_000;
+const LOCAL_MAX_PRODUCTS = 10_000;
 
 // A function, not an inline comparison: TypeScript would keep `status` narrowed across the wait.
 const isReady = (redis: Redis): boolean => redis.status === 'ready';
@@ -36,6 +44,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ProductCache.name);
   private readonly redis?: Redis;
   private readonly keyv?: Keyv<ProductView>;
+  private readonly local = new LRUCache<string, ProductView>({ max: LOCAL_MAX_PRODUCTS, ttl: LOCAL_TTL_MS });
   private readonly ttlMs: number;
   private lastWarningAt = 0;
 
@@ -81,6 +90,11 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   async product(sku: string, load: () => Promise<ProductView>): Promise<ProductView> {
     const keyv = this.keyv;
     if (!keyv) return load();
+    const known = this.local.get(sku);
+    if (known) {
+      this.metrics.cacheHits.inc({ cache: CACHE });
+      return known;
+    }
     const { product, from } = await coalesceAsync(`${CACHE}:${sku}`, () => this.lookup(keyv, sku, load));
     (from === 'cache' ? this.metrics.cacheHits : this.metrics.cacheMisses).inc({ cache: CACHE });
     return product;
@@ -88,7 +102,9 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
 
   /** Forgets these products in every replica's view; a failure is counted and left to the TTL. */
   async evict(skus: readonly string[]): Promise<void> {
-    if (this.keyv && skus.length > 0) await this.keyv.delete([...new Set(skus)]);
+    if (!this.keyv || skus.length === 0) return;
+    for (const sku of skus) this.local.delete(sku);
+    await this.keyv.delete([...new Set(skus)]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -97,8 +113,12 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
 
   private async lookup(keyv: Keyv<ProductView>, sku: string, load: () => Promise<ProductView>): Promise<ProductRead> {
     const cached = await keyv.get(sku);
-    if (cached !== undefined) return { product: cached, from: 'cache' };
+    if (cached !== undefined) {
+      this.local.set(sku, cached);
+      return { product: cached, from: 'cache' };
+    }
     const product = await load();
+    this.local.set(sku, product);
     await keyv.set(sku, product, this.ttlMs);
     return { product, from: 'catalog' };
   }
