@@ -18,7 +18,7 @@ describe('toBrokerPermissions (the production topology)', () => {
     expect(topicOn(gateway, 'plinth.events')).toEqual({
       exchange: 'plinth.events',
       write: '^$',
-      read: '^(auth\\.session\\.revoked|auth\\.roles\\.changed|notifications\\.notification\\.created|catalog\\.product\\.created|catalog\\.product\\.updated)$',
+      read: '^(auth\\.session\\.revoked|auth\\.roles\\.changed|notifications\\.notification\\.created|catalog\\.product\\.created|catalog\\.product\\.updated|catalog\\.stock\\.reserved|catalog\\.stock\\.released)$',
     });
     expect(topicOn(gateway, 'plinth.rpc')?.write).toBe('^(auth\\..+|users\\..+|orders\\..+|notifications\\..+|catalog\\..+)$');
   });
