@@ -113,6 +113,20 @@ describe('products', () => {
   });
 });
 
+describe('catalog.products.get-many', () => {
+  it('answers the known products among the skus, publicly, leaving out unknown ones', async () => {
+    const [a, b] = [await newProduct(1), await newProduct(2)];
+    const products = await send<ProductView[]>(CatalogRpc.getMany, { skus: [b.sku, 'NO-SUCH-SKU', a.sku, a.sku] });
+    expect(products).toStrictEqual([a, b].sort((x, y) => (x.sku < y.sku ? -1 : 1)));
+  });
+
+  it('refuses an empty batch, more than 100 skus and a malformed sku as COMMON.VALIDATION_FAILED', async () => {
+    for (const skus of [[], Array.from({ length: 101 }, (_, i) => `SKU-${i}`), ['bad sku']]) {
+      expect((await refusal(send(CatalogRpc.getMany, { skus }))).code).toBe(ErrorCodes.VALIDATION_FAILED);
+    }
+  });
+});
+
 describe('the stock saga, catalog\'s side', () => {
   it('reserves every line of an order atomically and answers catalog.stock.reserved', async () => {
     const [a, b] = [await newProduct(5), await newProduct(5)];

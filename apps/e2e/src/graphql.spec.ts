@@ -42,7 +42,7 @@ const input = { currency: 'EUR', items: [{ sku: 'SKU-1001', quantity: 2, unitPri
 interface Placed { placeOrder: { replayed: boolean; order: { id: string; status: string; total: number; version: number } } }
 
 /** RPCs a service has handled so far, all patterns. */
-const rpcsHandled = async (service: 'users' | 'orders'): Promise<number> =>
+const rpcsHandled = async (service: 'users' | 'orders' | 'catalog'): Promise<number> =>
   total(parseExposition(await (await fetch(`${system.urlOf(service)}/metrics`)).text()), 'messaging_handler_duration_seconds_count', { kind: 'rpc' });
 
 describe('POST /graphql against the running system', () => {
@@ -101,6 +101,27 @@ describe('POST /graphql against the running system', () => {
     expect(await rpcsHandled('users')).toBe(usersBefore + 1);
     const metrics = parseExposition(await (await fetch(`${system.urlOf('users')}/metrics`)).text());
     expect(total(metrics, 'messaging_handler_duration_seconds_count', { kind: 'rpc', pattern: UsersRpc.getProfiles })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('resolves 40 notifications with their order, and the orders\' lines with their product, in one RPC per service', async () => {
+    const buyer = await api.register('graphql-fan-out');
+    const placed = [];
+    for (let index = 0; index < 20; index += 1) placed.push(await api.createOrder(buyer.tokens.accessToken));
+    type NotificationNodes = { notifications: { edges: { node: { type: string; order: { id: string; items: { sku: string; product: { sku: string; currency: string } | null }[] } | null } }[] } };
+    // Welcome, then received and confirmed (the stock saga) per order: 41, two notifications about each order.
+    const query = '{ notifications(first: 41) { edges { node { type order { id items { sku product { sku currency } } } } } } }';
+    await eventually(async () => {
+      const { notifications } = await graphql.data<NotificationNodes>(buyer.tokens.accessToken, query);
+      return notifications.edges.length === 41 ? true : undefined;
+    }, { timeoutMs: 60_000, description: 'the 41 notifications of 20 confirmed orders' });
+    const [ordersBefore, catalogBefore] = [await rpcsHandled('orders'), await rpcsHandled('catalog')];
+    const { notifications } = await graphql.data<NotificationNodes>(buyer.tokens.accessToken, query);
+    const aboutOrders = notifications.edges.map((edge) => edge.node).filter((node) => node.order !== null);
+    expect(aboutOrders).toHaveLength(40);
+    expect(new Set(aboutOrders.map((node) => node.order?.id))).toEqual(new Set(placed.map((order) => order.id)));
+    expect(aboutOrders.flatMap((node) => node.order?.items ?? []).every((item) => item.product?.sku === item.sku && item.product.currency === 'EUR')).toBe(true);
+    expect(await rpcsHandled('orders')).toBe(ordersBefore + 1);
+    expect(await rpcsHandled('catalog')).toBe(catalogBefore + 1);
   });
 
   it('cancels, pages notifications, marks one read, updates profile and preferences', async () => {

@@ -189,6 +189,28 @@ describe('orders.get', () => {
   });
 });
 
+describe('orders.get-many', () => {
+  it('answers the caller\'s own orders among the ids, leaving out others\' and unknown ones', async () => {
+    const owner = customer();
+    const [first, second] = [await create(owner), await create(owner)];
+    const foreign = await create(customer());
+    const orders = await send<OrderView[]>(OrdersRpc.getMany, { actor: owner, orderIds: [second.id, foreign.id, randomUUID(), first.id, first.id] });
+    expect(orders.map((order) => order.id).sort()).toStrictEqual([first.id, second.id].sort());
+    expect(orders.find((order) => order.id === first.id)).toStrictEqual(first);
+  });
+
+  it('answers any order to an admin', async () => {
+    const [a, b] = [await create(customer()), await create(customer())];
+    expect((await send<OrderView[]>(OrdersRpc.getMany, { actor: admin, orderIds: [a.id, b.id] })).map((order) => order.id).sort()).toStrictEqual([a.id, b.id].sort());
+  });
+
+  it('refuses an empty batch, more than 100 ids and an id that is not a UUID as COMMON.VALIDATION_FAILED', async () => {
+    for (const orderIds of [[], Array.from({ length: 101 }, () => randomUUID()), ['not-a-uuid']]) {
+      expect((await rejection(send(OrdersRpc.getMany, { actor: admin, orderIds }))).code).toBe(ErrorCodes.VALIDATION_FAILED);
+    }
+  });
+});
+
 describe('orders.list', () => {
   const owner = customer();
   const other = customer();

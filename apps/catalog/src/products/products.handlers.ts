@@ -6,6 +6,7 @@ import {
   CatalogRpc,
   CreateProductRequest,
   GetProductRequest,
+  GetProductsRequest,
   ListProductsRequest,
   UpdateProductRequest,
   type Page,
@@ -29,6 +30,12 @@ export class ProductsHandlers {
   @WithoutAccessToken()
   get(@Payload() request: GetProductRequest): Promise<ProductView> {
     return this.products.get(request);
+  }
+
+  @MessagePattern(CatalogRpc.getMany)
+  @WithoutAccessToken()
+  getMany(@Payload() request: GetProductsRequest): Promise<ProductView[]> {
+    return this.products.getMany(request);
   }
 
   @MessagePattern(CatalogRpc.create)

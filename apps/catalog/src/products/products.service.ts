@@ -14,6 +14,7 @@ import {
   type CreateProductBody,
   type CreateProductRequest,
   type GetProductRequest,
+  type GetProductsRequest,
   type ListProductsRequest,
   type Page,
   type ProductView,
@@ -68,6 +69,15 @@ export class ProductsService {
     const [row] = await this.em.fork().execute<ProductRow[]>('select * from "products" where "sku" = ?', [sku]);
     if (!row) throw notFound(sku);
     return toProductView(row);
+  }
+
+  /** The known products among `skus`, in sku order; unknown ones are left out (the caller maps what it asked for). */
+  async getMany({ skus }: GetProductsRequest): Promise<ProductView[]> {
+    // One JSON parameter rather than one per sku: the statement text (and its prepared plan) is the same for any batch.
+    const rows = await this.em
+      .fork()
+      .execute<ProductRow[]>('select * from "products" where "sku" in (select jsonb_array_elements_text(?::jsonb)) order by "sku"', [JSON.stringify(skus)]);
+    return rows.map(toProductView);
   }
 
   async create(request: CreateProductRequest): Promise<ProductView> {

@@ -6,10 +6,11 @@ import { ServiceClient } from '../http/service-client.js';
 import { NotificationStreamModule } from '../notifications/notification-stream.module.js';
 import { ProductsModule } from '../products/products.module.js';
 import { graphqlOptions } from './graphql-options.js';
+import { BatchLoaders } from './batch-loaders.js';
 import { NotificationsResolver } from './notifications.resolver.js';
+import { OrderItemsResolver } from './order-items.resolver.js';
 import { OrdersResolver } from './orders.resolver.js';
 import { ProductsResolver } from './products.resolver.js';
-import { UserLoaders } from './user-loader.js';
 import { UsersResolver } from './users.resolver.js';
 
 /** `POST /graphql` and graphql-ws subscriptions: the same services, guards and codes as the REST routes. */
@@ -19,6 +20,6 @@ import { UsersResolver } from './users.resolver.js';
     NotificationStreamModule,
     ProductsModule,
   ],
-  providers: [ServiceClient, UserLoaders, OrdersResolver, UsersResolver, NotificationsResolver, ProductsResolver],
+  providers: [ServiceClient, BatchLoaders, OrdersResolver, OrderItemsResolver, UsersResolver, NotificationsResolver, ProductsResolver],
 })
 export class GatewayGraphqlModule {}

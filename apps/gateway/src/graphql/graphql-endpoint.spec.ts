@@ -2,7 +2,9 @@
 // the same rules as REST, checked one by one.
 import { randomUUID, createHash } from 'node:crypto';
 import request from 'supertest';
-import { ApplicationError, CatalogRpc, ErrorCodes, OrdersRpc, UsersPreferencesRpc, UsersRpc, type OrderView, type ProductView, type UserProfile } from '@plinth/contracts';
+import {
+  ApplicationError, CatalogRpc, ErrorCodes, NotificationsRpc, OrdersRpc, UsersPreferencesRpc, UsersRpc, type NotificationView, type OrderView, type ProductView, type UserProfile,
+} from '@plinth/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGatewayTestApp, type GatewayTestApp } from '../../test/support/gateway-test-app.js';
 
@@ -178,6 +180,35 @@ describe('operations', () => {
     expect(edges.every((edge) => edge.node.user.id === customer.id)).toBe(true);
     expect(t.rpc.calls.map((call) => call.pattern)).toEqual([OrdersRpc.list, UsersRpc.getProfiles]);
     expect(t.rpc.payloadsOf(UsersRpc.getProfiles)).toEqual([{ actor: { userId: customer.id, roles: ['user'] }, userIds: [customer.id] }]);
+  });
+
+  it('resolves 20 notifications with their order in one orders RPC; one about no order, or another user\'s, gets null', async () => {
+    const orders = Array.from({ length: 19 }, () => orderOf(customer.id));
+    const notificationAbout = (data: Record<string, unknown>): NotificationView => ({
+      id: randomUUID(), type: 'order.created', title: 'Order received', body: '…', read: false, createdAt: '2026-11-24T12:00:00.000Z', data,
+    });
+    const notifications = [...orders.map((order) => notificationAbout({ orderId: order.id })), notificationAbout({ orderId: orders[0].id }), notificationAbout({})];
+    const invisible = randomUUID();
+    notifications.push(notificationAbout({ orderId: invisible }));
+    t.rpc.reply(NotificationsRpc.list, { items: notifications, nextCursor: null }).reply(OrdersRpc.getMany, orders);
+    const { body } = await gql('{ notifications(first: 22) { edges { node { id order { id status } } } } }');
+    const nodes = (body.data?.notifications as { edges: { node: { order: { id: string } | null } }[] }).edges.map((edge) => edge.node);
+    expect(nodes.map((node) => node.order?.id ?? null)).toEqual([...orders.map((order) => order.id), orders[0].id, null, null]);
+    expect(t.rpc.calls.map((call) => call.pattern)).toEqual([NotificationsRpc.list, OrdersRpc.getMany]);
+    expect(t.rpc.payloadsOf(OrdersRpc.getMany)).toEqual([{ actor: { userId: customer.id, roles: ['user'] }, orderIds: [...orders.map((order) => order.id), invisible] }]);
+  });
+
+  it('resolves the products of 20 orders\' lines in one catalog RPC, without a token; a product the catalog lost is null', async () => {
+    const orders = Array.from({ length: 20 }, (_, i) => orderOf(customer.id, { items: [{ sku: 'SKU-1001', quantity: 1, unitPrice: 1999 }, { sku: `GONE-${i % 2}`, quantity: 1, unitPrice: 5 }] }));
+    const product: ProductView = { sku: 'SKU-1001', name: 'Kettle', description: '', currency: 'EUR', unitPrice: 2100, stock: 9, reserved: 1, version: 2, updatedAt: '2026-12-01T12:00:00.000Z' };
+    t.rpc.reply(OrdersRpc.list, { items: orders, nextCursor: null }).reply(CatalogRpc.getMany, [product]);
+    const { body } = await gql('{ myOrders(first: 20) { edges { node { items { sku unitPrice product { name unitPrice } } } } } }');
+    const items = (body.data?.myOrders as { edges: { node: { items: { unitPrice: number; product: { unitPrice: number } | null }[] } }[] }).edges.flatMap((edge) => edge.node.items);
+    expect(items).toHaveLength(40);
+    expect(items.filter((item) => item.product?.unitPrice === 2100 && item.unitPrice === 1999)).toHaveLength(20);
+    expect(items.filter((item) => item.product === null)).toHaveLength(20);
+    expect(t.rpc.calls.map((call) => call.pattern)).toEqual([OrdersRpc.list, CatalogRpc.getMany]);
+    expect(t.rpc.payloadsOf(CatalogRpc.getMany)).toEqual([{ skus: ['SKU-1001', 'GONE-0', 'GONE-1'] }]);
   });
 
   it('counts mutations against the per-caller write budget (COMMON.RATE_LIMITED past it) and queries not', async () => {

@@ -1,4 +1,5 @@
-import { Args, Context, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { isUUID } from 'class-validator';
 import { ListNotificationsQuery, NotificationsRpc, type Actor, type NotificationView, type Page } from '@plinth/contracts';
 import { Authenticated } from '../access/access-policy.decorators.js';
 import { unauthenticated } from '../access/access-token.strategy.js';
@@ -9,7 +10,9 @@ import { toNotificationView } from '../notifications/notification-view.mapper.js
 import { NotificationStreams } from '../notifications/notification-streams.js';
 import { connectionOf, connectionType, validatedQuery, type Connection } from './graphql-connections.js';
 import type { GraphqlRequestContext } from './graphql-context.js';
-import { NotificationModel } from './graphql.models.js';
+import { NotificationModel, OrderModel } from './graphql.models.js';
+import { BatchLoaders } from './batch-loaders.js';
+import { toOrderModel } from './orders.resolver.js';
 import { liveNotifications } from './live-notifications.js';
 
 const NotificationConnection = connectionType(NotificationModel, 'Notification');
@@ -20,7 +23,16 @@ export class NotificationsResolver {
   constructor(
     private readonly rpc: ServiceClient,
     private readonly streams: NotificationStreams,
+    private readonly loaders: BatchLoaders,
   ) {}
+
+  @ResolveField('order', () => OrderModel, { nullable: true, description: 'The order it is about (data.orderId), if any and visible to the caller; batched per request' })
+  async order(@Parent() notification: NotificationModel, @Context() context: GraphqlRequestContext): Promise<OrderModel | null> {
+    const orderId = notification.data['orderId'];
+    if (typeof orderId !== 'string' || !isUUID(orderId)) return null;
+    const order = await this.loaders.orders.of(context).load(orderId);
+    return order ? toOrderModel(order) : null;
+  }
 
   @Query(() => NotificationConnection, { description: 'The caller\'s notifications, newest first' })
   @Authenticated()

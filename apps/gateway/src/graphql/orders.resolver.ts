@@ -12,7 +12,7 @@ import { connectionOf, connectionType, validatedQuery, type Connection } from '.
 import type { GraphqlRequestContext } from './graphql-context.js';
 import { OrderModel, OrderStatusValue, UserModel } from './graphql.models.js';
 import { PlaceOrderInput } from './graphql.inputs.js';
-import { UserLoaders } from './user-loader.js';
+import { BatchLoaders } from './batch-loaders.js';
 
 const OrderConnection = connectionType(OrderModel, 'Order');
 
@@ -22,14 +22,15 @@ class PlaceOrderResultModel {
   @Field({ description: 'True when an earlier placeOrder with the same idempotencyKey created this order' }) replayed: boolean;
 }
 
-const asModel = (order: OrderView): OrderModel => toOrderView(order) as OrderModel;
+/** Wire → GraphQL, through the REST mapper's field-by-field copy (the shapes are the same). */
+export const toOrderModel = (order: OrderView): OrderModel => toOrderView(order) as OrderModel;
 
 /** The orders face of GraphQL: the same RPCs as OrdersController, the same rules (orders decides who sees what). */
 @Resolver(() => OrderModel)
 export class OrdersResolver {
   constructor(
     private readonly rpc: ServiceClient,
-    private readonly users: UserLoaders,
+    private readonly loaders: BatchLoaders,
   ) {}
 
   @Query(() => OrderConnection, { description: 'The caller\'s orders, newest first' })
@@ -58,7 +59,7 @@ export class OrdersResolver {
   @Query(() => OrderModel, { nullable: true, description: 'One order; null with ORDERS.NOT_FOUND when it is not the caller\'s' })
   @Authenticated()
   async order(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }, uuidPipe('id')) orderId: string): Promise<OrderModel> {
-    return asModel(await this.rpc.send<OrderView>(OrdersRpc.get, { actor, orderId }));
+    return toOrderModel(await this.rpc.send<OrderView>(OrdersRpc.get, { actor, orderId }));
   }
 
   @Mutation(() => PlaceOrderResultModel, { description: 'Place an order; safe to retry with the same idempotencyKey' })
@@ -74,7 +75,7 @@ export class OrdersResolver {
       items: input.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
       idempotencyKey: idempotencyKey ?? undefined,
     });
-    return { order: asModel(order), replayed };
+    return { order: toOrderModel(order), replayed };
   }
 
   @Mutation(() => OrderModel, { description: 'Cancel a pending or confirmed order' })
@@ -84,18 +85,18 @@ export class OrdersResolver {
     @Args('id', { type: () => ID }, uuidPipe('id')) orderId: string,
     @Args('expectedVersion', { type: () => Int, nullable: true, description: 'As If-Match: refused with ORDERS.VERSION_CONFLICT if the order changed' }) expectedVersion?: number,
   ): Promise<OrderModel> {
-    return asModel(await this.rpc.send<OrderView>(OrdersRpc.cancel, { actor, orderId, expectedVersion: expectedVersion ?? undefined }));
+    return toOrderModel(await this.rpc.send<OrderView>(OrdersRpc.cancel, { actor, orderId, expectedVersion: expectedVersion ?? undefined }));
   }
 
   @ResolveField('user', () => UserModel, { nullable: true, description: 'Batched per request (one RPC for all the orders in a response)' })
   async user(@Parent() order: OrderModel, @Context() context: GraphqlRequestContext): Promise<UserModel | null> {
-    const profile = await this.users.of(context).load(order.userId);
+    const profile = await this.loaders.users.of(context).load(order.userId);
     return profile ? toUserProfile(profile) : null;
   }
 
   private async list(actor: Actor, query: Record<string, unknown>): Promise<Connection<OrderModel>> {
     const { limit, cursor, status, userId } = validatedQuery(ListOrdersQuery, query);
     const page = await this.rpc.send<Page<OrderView>>(OrdersRpc.list, { actor, limit, cursor, status, userId });
-    return connectionOf(page, asModel);
+    return connectionOf(page, toOrderModel);
   }
 }

@@ -19,7 +19,7 @@ export class ServiceClient {
    * `caller`: for work outside the request's async context (a notification stream catching up later, a GraphQL
    * DataLoader batch, which runs after the resolvers that asked for it), optionally with the request id to forward.
    */
-  send<TResult>(pattern: string, payload: object, caller?: Pick<AuthenticatedCaller, 'accessToken'> & Partial<Pick<RequestContext, 'requestId'>>): Promise<TResult> {
+  send<TResult>(pattern: string, payload: object, caller?: Partial<Pick<AuthenticatedCaller, 'accessToken'> & Pick<RequestContext, 'requestId'>>): Promise<TResult> {
     const context = currentRequestContext();
     const headers: Record<string, string> = {};
     const requestId = caller?.requestId ?? context?.requestId;

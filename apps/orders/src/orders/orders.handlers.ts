@@ -5,6 +5,7 @@ import {
   ChangeOrderStatusRequest,
   CreateOrderRequest,
   GetOrderRequest,
+  GetOrdersRequest,
   ListOrdersRequest,
   OrdersRpc,
   type CreateOrderResult,
@@ -26,6 +27,11 @@ export class OrdersHandlers {
   @MessagePattern(OrdersRpc.get)
   get(@Payload() request: GetOrderRequest): Promise<OrderView> {
     return this.orders.get(request);
+  }
+
+  @MessagePattern(OrdersRpc.getMany)
+  getMany(@Payload() request: GetOrdersRequest): Promise<OrderView[]> {
+    return this.orders.getMany(request);
   }
 
   @MessagePattern(OrdersRpc.list)

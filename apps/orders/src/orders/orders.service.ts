@@ -15,6 +15,7 @@ import {
   type CreateOrderRequest,
   type CreateOrderResult,
   type GetOrderRequest,
+  type GetOrdersRequest,
   type ListOrdersRequest,
   type OrderCreatedData,
   type OrderStatus,
@@ -106,6 +107,13 @@ export class OrdersService {
 
   async get({ actor, orderId }: GetOrderRequest): Promise<OrderView> {
     return toOrderView(await this.findVisible(this.em.fork(), actor, orderId));
+  }
+
+  /** The orders among `orderIds` the actor may see (own ones; any for an admin); the rest are left out, as if absent. */
+  async getMany({ actor, orderIds }: GetOrdersRequest): Promise<OrderView[]> {
+    const ids = [...new Set(orderIds)];
+    const where: FilterQuery<Order> = isAdmin(actor) ? { id: { $in: ids } } : { id: { $in: ids }, userId: actor.userId };
+    return (await this.em.fork().find(Order, where, { orderBy: { id: 'asc' } })).map(toOrderView);
   }
 
   /** Newest first, keyset-paginated on (createdAt desc, id desc) so pages never skip or repeat rows. */

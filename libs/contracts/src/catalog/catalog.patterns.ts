@@ -1,6 +1,8 @@
 export const CatalogRpc = {
   list: 'catalog.products.list',
   get: 'catalog.products.get',
+  /** The products among some skus (GraphQL's batched `OrderItem.product`); unknown skus are left out. */
+  getMany: 'catalog.products.get-many',
   create: 'catalog.products.create',
   update: 'catalog.products.update',
   adjustStock: 'catalog.products.stock.adjust',

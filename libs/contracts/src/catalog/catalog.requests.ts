@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, NotEquals, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, NotEquals, ValidateNested,
+} from 'class-validator';
 import { Actor } from '../common/actor.js';
 import { PageQuery } from '../common/pagination.js';
 import { IsWellFormedText } from '../common/well-formed-text.js';
@@ -71,6 +73,13 @@ export class AdjustStockRequest extends AdjustStockBody {
 /** Public: no actor (anonymous reads, and orders filling its price read model). */
 export class GetProductRequest {
   @IsString() @IsWellFormedText() @Matches(SKU_PATTERN) sku: string;
+}
+
+export const MAX_PRODUCTS_PER_BATCH = 100;
+
+/** Public, like GetProductRequest. */
+export class GetProductsRequest {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_PRODUCTS_PER_BATCH) @IsString({ each: true }) @IsWellFormedText({ each: true }) @Matches(SKU_PATTERN, { each: true }) skus: string[];
 }
 
 /** HTTP query of `GET /v1/products` and the RPC request: public, no actor. */

@@ -1,6 +1,8 @@
 export const OrdersRpc = {
   create: 'orders.create',
   get: 'orders.get',
+  /** The orders among some ids that the caller may see (GraphQL's batched `Notification.order`). */
+  getMany: 'orders.get-many',
   list: 'orders.list',
   cancel: 'orders.cancel',
   changeStatus: 'orders.status.change',

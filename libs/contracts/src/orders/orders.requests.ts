@@ -48,6 +48,14 @@ export class GetOrderRequest {
   @IsUUID() orderId: string;
 }
 
+export const MAX_ORDERS_PER_BATCH = 100;
+
+/** Answered with the orders the actor may see among these (own ones; any for an admin); the others are left out. */
+export class GetOrdersRequest {
+  @IsDefined() @ValidateNested() @Type(() => Actor) actor: Actor;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ORDERS_PER_BATCH) @IsUUID(undefined, { each: true }) orderIds: string[];
+}
+
 /** HTTP query of `GET /v1/orders`. */
 export class ListOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: OrderStatuses })
