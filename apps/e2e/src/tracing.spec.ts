@@ -4,7 +4,7 @@
 // The asynchronous event handling continues the request's trace: the outbox stores the request's traceparent and
 // the relay publishes inside it.
 import { spawnSync } from 'node:child_process';
-import { AuthRpc, OrdersEvents, OrdersRpc, type OrderView, type TokenPair } from '@plinth/contracts';
+import { AuthRpc, CatalogRpc, OrdersEvents, OrdersRpc, UsersRpc, type OrderView, type TokenPair } from '@plinth/contracts';
 import { OtlpReceiver, SpanKind, type ReceivedSpan, type RunningSystem } from '@plinth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startE2eSystem, stopE2eSystem, SYSTEM_START_TIMEOUT_MS } from './support/e2e-system.js';
@@ -130,6 +130,20 @@ describe('distributed tracing', () => {
     );
     expect(parentOf(orderTrace, consumerOf(orderTrace, 'notifications', 'orders.order.created'))).toMatchObject({ service: 'orders', kind: SpanKind.producer });
     expect(order.id).toBeDefined();
+  });
+
+  it('puts a GraphQL operation in one trace: POST /graphql at the gateway, its RPC and its DataLoader batches', async () => {
+    const query = '{ myOrders(first: 5) { edges { node { id user { email } items { product { name } } } } } }';
+    const res = await api.post('/graphql', { query }, tokens.accessToken);
+    expectStatus(res, 200, 'graphql');
+    expect(res.body.errors).toBeUndefined();
+    const fanOut = [['orders', OrdersRpc.list], ['users', UsersRpc.getProfiles], ['catalog', CatalogRpc.getMany]] as const;
+    const trace = await completeTrace(traceIdOf(res.headers['traceresponse']), 'the GraphQL trace', (spans) =>
+      fanOut.every(([service, pattern]) => consumerOf(spans, service, pattern) !== undefined) && spans.some((span) => span.kind === SpanKind.server),
+    );
+    expect(rootsOf(trace)).toEqual([expect.objectContaining({ service: 'gateway', kind: SpanKind.server, name: 'POST /graphql' })]);
+    // The batches run after the resolvers that queued them, yet stay in the request's trace.
+    for (const [service, pattern] of fanOut) expect(parentOf(trace, consumerOf(trace, service, pattern))).toMatchObject({ service: 'gateway', kind: SpanKind.producer });
   });
 
   it('keeps every parent link intact: each span but the root has its parent in the same trace', () => {
