@@ -367,6 +367,10 @@ describe('accounts: sessions and the security trail', () => {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken: await mfaTokenOf(user), code: '000000' }), 401, 'AUTH.INVALID_MFA_CODE');
     }
-    expectProblem(await api.post('/v1/auth/login/mfa', { mfaToken: await mfaTokenOf(user), code: totpCode(secret, 1) }), 429, 'COMMON.RATE_LIMITED');
+    const locked = await api.post('/v1/auth/login/mfa', { mfaToken: await mfaTokenOf(user), code: totpCode(secret, 1) });
+    expectProblem(locked, 429, 'COMMON.RATE_LIMITED');
+    // The lock lasts 15 minutes from the fifth failure, and says so.
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(14 * 60);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
   }, 60_000);
 });

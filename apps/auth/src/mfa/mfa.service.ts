@@ -19,7 +19,9 @@ export const MFA_MAX_FAILED_ATTEMPTS = 5;
 const MFA_LOCK_MS = 15 * 60_000;
 
 const invalidCode = () => new ApplicationError(ErrorCodes.AUTH_INVALID_MFA_CODE, 'The code is incorrect or was already used');
-const locked = () => new ApplicationError(ErrorCodes.RATE_LIMITED, 'Too many wrong codes; try again later');
+// The gateway turns retryAfterSeconds into Retry-After, so a client knows when the second step opens again.
+const locked = (until: Date, now: Date) =>
+  new ApplicationError(ErrorCodes.RATE_LIMITED, 'Too many wrong codes; try again later', { retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) });
 
 /** TOTP (RFC 6238) as a second factor with single-use recovery codes. */
 @Injectable()
@@ -119,7 +121,7 @@ export class MfaService {
   }
 
   private assertNotLocked(factor: TotpFactor, now: Date): void {
-    if (factor.lockedUntil && factor.lockedUntil.getTime() > now.getTime()) throw locked();
+    if (factor.lockedUntil && factor.lockedUntil.getTime() > now.getTime()) throw locked(factor.lockedUntil, now);
   }
 
   private failed(factor: TotpFactor, now: Date): false {

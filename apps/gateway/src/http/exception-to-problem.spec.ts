@@ -3,7 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
 import { describe, expect, it } from 'vitest';
 import { HttpOnlyCodes, mappedErrorCodes } from './error-status.table.js';
-import { exceptionToProblem } from './exception-to-problem.js';
+import { exceptionToProblem, retryAfterSecondsOf } from './exception-to-problem.js';
 
 const context = { instance: '/v1/orders', requestId: 'req-1' };
 const problemOf = (exception: unknown) => exceptionToProblem(exception, context);
@@ -144,5 +144,15 @@ describe('exceptionToProblem: HTTP-level failures', () => {
     const problem = problemOf(new TypeError('Cannot read properties of undefined (reading \'id\') at /app/dist/orders.js:12'));
     expect(problem).toMatchObject({ status: 500, code: ErrorCodes.INTERNAL });
     expect(JSON.stringify(problem)).not.toMatch(/Cannot read|dist|\.js/);
+  });
+});
+
+describe('retryAfterSecondsOf', () => {
+  it('reads a service\'s retryAfterSeconds on COMMON.RATE_LIMITED only, and only a sane whole number of seconds', () => {
+    const rateLimited = (details: Record<string, unknown>) => new ApplicationError(ErrorCodes.RATE_LIMITED, 'Too many wrong codes', details);
+    expect(retryAfterSecondsOf(rateLimited({ retryAfterSeconds: 900 }))).toBe(900);
+    for (const retryAfterSeconds of [0, -1, 1.5, '900', 86_401, undefined]) expect(retryAfterSecondsOf(rateLimited({ retryAfterSeconds }))).toBeUndefined();
+    expect(retryAfterSecondsOf(new ApplicationError(ErrorCodes.CONFLICT, 'Conflict', { retryAfterSeconds: 5 }))).toBeUndefined();
+    expect(retryAfterSecondsOf(new Error('boom'))).toBeUndefined();
   });
 });

@@ -92,6 +92,16 @@ const classify = (exception: unknown): ClassifiedError => {
   return { code: ErrorCodes.INTERNAL, message: '' };
 };
 
+/**
+ * Seconds until a refused request may succeed, when the service says (COMMON.RATE_LIMITED with retryAfterSeconds, e.g.
+ * a locked second factor), for the Retry-After header; undefined otherwise.
+ */
+export const retryAfterSecondsOf = (exception: unknown): number | undefined => {
+  if (!(exception instanceof ApplicationError) || exception.code !== ErrorCodes.RATE_LIMITED) return undefined;
+  const seconds = exception.details?.retryAfterSeconds;
+  return Number.isInteger(seconds) && (seconds as number) >= 1 && (seconds as number) <= 86_400 ? (seconds as number) : undefined;
+};
+
 /** Turns anything thrown while serving a request into problem details that are safe to show a client. */
 export const exceptionToProblem = (exception: unknown, context: { instance: string; requestId: string }): ProblemDetails => {
   const { code, message, fieldErrors, mfaToken, changedPrices } = classify(exception);

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import { ApplicationError, ErrorCodes } from '@plinth/contracts';
 import { GatewayConfig } from '../config.js';
 import { HttpOnlyCodes } from './error-status.table.js';
-import { exceptionToProblem } from './exception-to-problem.js';
+import { exceptionToProblem, retryAfterSecondsOf } from './exception-to-problem.js';
 import { PROBLEM_CONTENT_TYPE } from './problem-details.js';
 import { requestIdOf } from './request-id.middleware.js';
 import { RouteTable } from './route-table.js';
@@ -44,6 +44,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="plinth"');
     if (problem.code === ErrorCodes.UNAVAILABLE) response.setHeader('Retry-After', String(this.config.RETRY_AFTER_SECONDS));
+    const retryAfter = retryAfterSecondsOf(exception);
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
