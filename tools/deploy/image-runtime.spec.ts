@@ -103,6 +103,9 @@ describe.skipIf(!engine).each(deployableApps)(imageSuiteTitle('the %s image, run
       ...(database ? { DATABASE_URL: database.url } : {}),
       // NODE_ENV=production (the image's) requires Redis for the gateway's shared limits; a prefix of its own.
       ...(app === 'gateway' ? { REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_KEY_PREFIX: `plinth:image-test-${randomBytes(4).toString('hex')}:` } : {}),
+      // ...and the keys that keep auth's secrets sealed (at rest, and in account-email events to notifications).
+      ...(app === 'auth' ? { SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ACCOUNT_EMAIL_SEALING_KEY: randomBytes(32).toString('base64') } : {}),
+      ...(app === 'notifications' ? { ACCOUNT_EMAIL_SEALING_KEY: randomBytes(32).toString('base64') } : {}),
     });
     // Listed as root: every file of the image, including those its app user may not read.
     files = JSON.parse(engineOutput(engine, ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'node', built.image, '-e', listFilesScript], { stdio: ['ignore', 'pipe', 'pipe'] })) as string[];

@@ -423,6 +423,21 @@ describe('infrastructure', () => {
     expect(databases.map((database) => [database.spec.name, database.spec.owner]).sort()).toEqual(databaseServices.map((service) => [`plinth_${service}`, `plinth_${service}`]).sort());
   });
 
+  it.each(environments)('%s: auth and notifications get the sealing keys production requires, from their Secrets, never optional', (environment) => {
+    const keysOf = (service: string) => {
+      const [server] = podSpecOf(theOne(objectsOf(`k8s/overlays/${environment}/${service}`), 'Deployment')).containers;
+      return (server.env as Container[])
+        .filter((variable) => ['SIGNING_KEY_ENCRYPTION_KEY', 'ACCOUNT_EMAIL_SEALING_KEY'].includes(variable.name))
+        .map((variable) => [variable.name, variable.valueFrom?.secretKeyRef]);
+    };
+    // NODE_ENV=production makes either key unset a start-up error (apps/auth/src/config.spec.ts, apps/notifications/src/config.spec.ts).
+    expect(keysOf('auth')).toEqual([
+      ['SIGNING_KEY_ENCRYPTION_KEY', { name: 'auth-credentials', key: 'SIGNING_KEY_ENCRYPTION_KEY' }],
+      ['ACCOUNT_EMAIL_SEALING_KEY', { name: 'auth-credentials', key: 'ACCOUNT_EMAIL_SEALING_KEY' }],
+    ]);
+    expect(keysOf('notifications')).toEqual([['ACCOUNT_EMAIL_SEALING_KEY', { name: 'notifications-credentials', key: 'ACCOUNT_EMAIL_SEALING_KEY' }]]);
+  });
+
   it.each(environments)('%s: the gateway may run several replicas, so it shares its limits through the Redis of the infra overlay, over TLS with a password', (environment) => {
     const gateway = objectsOf(`k8s/overlays/${environment}/gateway`);
     expect(theOne(gateway, 'HorizontalPodAutoscaler').spec.maxReplicas).toBeGreaterThan(1);

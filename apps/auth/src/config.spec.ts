@@ -34,3 +34,29 @@ describe('AuthConfig', () => {
     expect(() => load({ [name]: value })).toThrow(name);
   });
 });
+
+describe('AuthConfig in production', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      load(env);
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigValidationError) return error.message.split('\n').filter((line) => line.includes('must be set when NODE_ENV=production'));
+      throw error;
+    }
+  };
+
+  it('requires both keys, saying what their absence would leave in the clear', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringContaining('ACCOUNT_EMAIL_SEALING_KEY must be set when NODE_ENV=production: without it password-reset and verification tokens cross the outbox and the broker readable'),
+      expect.stringContaining('SIGNING_KEY_ENCRYPTION_KEY must be set when NODE_ENV=production: without it the private signing keys and TOTP secrets are stored in the clear'),
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', ACCOUNT_EMAIL_SEALING_KEY: KEY, SIGNING_KEY_ENCRYPTION_KEY: KEY })).toEqual([]);
+  });
+
+  it('leaves them optional elsewhere, and still checks their form wherever they are set', () => {
+    expect(load({ NODE_ENV: 'development' }).SIGNING_KEY_ENCRYPTION_KEY).toBeUndefined();
+    expect(() => load({ NODE_ENV: 'production', ACCOUNT_EMAIL_SEALING_KEY: 'c2hvcnQ=', SIGNING_KEY_ENCRYPTION_KEY: KEY })).toThrow('ACCOUNT_EMAIL_SEALING_KEY must be base64 of exactly 32 bytes');
+  });
+});

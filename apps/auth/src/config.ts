@@ -1,4 +1,4 @@
-import { DatabaseServiceConfig, EnvNumber, loadConfig } from '@plinth/service-bootstrap';
+import { DatabaseServiceConfig, EnvNumber, loadConfig, RequiredInProduction } from '@plinth/service-bootstrap';
 import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const DAY_SECONDS = 86_400;
@@ -32,7 +32,8 @@ export class AuthConfig extends DatabaseServiceConfig {
    * Base64 of 32 random bytes, the same in auth and notifications: one-time tokens travel to the email sealed with it
    * (never readable in the outbox, the broker or a log). Unset: they travel as they are (local development only).
    */
-  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ACCOUNT_EMAIL_SEALING_KEY must be base64 of exactly 32 bytes' })
+  @RequiredInProduction('without it password-reset and verification tokens cross the outbox and the broker readable')
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ACCOUNT_EMAIL_SEALING_KEY must be base64 of exactly 32 bytes' })
   ACCOUNT_EMAIL_SEALING_KEY?: string;
 
   /** A successor key is created once the newest key is this old (checked at start and on every key-ring reload). */
@@ -50,8 +51,9 @@ export class AuthConfig extends DatabaseServiceConfig {
   @EnvNumber() @IsInt() @Min(1) @Max(60)
   SIGNING_KEY_RELOAD_SECONDS = 60;
 
-  /** Base64 of 32 random bytes; when set, private signing keys are stored AES-256-GCM encrypted. */
-  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SIGNING_KEY_ENCRYPTION_KEY must be base64 of exactly 32 bytes' })
+  /** Base64 of 32 random bytes: private signing keys and TOTP secrets are stored AES-256-GCM encrypted (unset: in the clear). */
+  @RequiredInProduction('without it the private signing keys and TOTP secrets are stored in the clear')
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SIGNING_KEY_ENCRYPTION_KEY must be base64 of exactly 32 bytes' })
   SIGNING_KEY_ENCRYPTION_KEY?: string;
 
   /** With ADMIN_PASSWORD: this account is ensured at start with roles [user, admin]. */

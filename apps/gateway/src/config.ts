@@ -1,6 +1,6 @@
-import { IsArray, IsDefined, IsInt, IsString, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsArray, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import {
-  BaseServiceConfig, EncryptedWhenTlsRequired, EnvNumber, EnvStringList, IsPemFile, isEncryptedUrl, OnlyWithEncrypted, PairedWith, TlsFileWhenSet,
+  BaseServiceConfig, EncryptedWhenTlsRequired, EnvNumber, EnvStringList, IsPemFile, isEncryptedUrl, OnlyWithEncrypted, PairedWith, RequiredInProduction, TlsFileWhenSet,
 } from '@plinth/service-bootstrap';
 
 /** The gateway's environment: the public HTTP edge (token verification settings are shared, in BaseServiceConfig). */
@@ -81,8 +81,7 @@ export class GatewayConfig extends BaseServiceConfig {
    * redis://… or rediss://… (TLS): rate-limit counters and login delays shared by every replica. Unset = per-replica
    * memory, right for one replica only, so production (NODE_ENV=production: the image, every k8s overlay) requires it.
    */
-  @ValidateIf((config: GatewayConfig) => config.REDIS_URL !== undefined || config.NODE_ENV === 'production')
-  @IsDefined({ message: 'REDIS_URL must be set when NODE_ENV=production: without it every gateway replica counts rate limits and login delays on its own' })
+  @RequiredInProduction('without it every gateway replica counts rate limits and login delays on its own')
   @ValidateBy({
     name: 'isRedisUrl',
     validator: { validate: (value) => value === undefined || (typeof value === 'string' && /^rediss?:\/\/\S+$/.test(value)), defaultMessage: () => 'REDIS_URL must be a redis:// or rediss:// URL' },

@@ -1,5 +1,5 @@
-import { ArrayMinSize, IsInt, IsOptional, IsString, IsUrl, Matches, Min, MinLength } from 'class-validator';
-import { DatabaseServiceConfig, EnvNumber, EnvNumberList } from '@plinth/service-bootstrap';
+import { ArrayMinSize, IsInt, IsString, IsUrl, Matches, Min, MinLength } from 'class-validator';
+import { DatabaseServiceConfig, EnvNumber, EnvNumberList, RequiredInProduction } from '@plinth/service-bootstrap';
 
 /** Notifications' environment: the shared service settings with this service's port and database as defaults. */
 export class NotificationsConfig extends DatabaseServiceConfig {
@@ -37,6 +37,7 @@ export class NotificationsConfig extends DatabaseServiceConfig {
   ACCOUNT_LINK_BASE_URL = 'http://localhost:3000';
 
   /** The same value as auth's (base64 of 32 bytes): opens the one-time tokens auth seals into account-email events. */
-  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ACCOUNT_EMAIL_SEALING_KEY must be base64 of exactly 32 bytes' })
+  @RequiredInProduction('without it the sealed tokens in account-email events cannot be opened')
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ACCOUNT_EMAIL_SEALING_KEY must be base64 of exactly 32 bytes' })
   ACCOUNT_EMAIL_SEALING_KEY?: string;
 }

@@ -3,6 +3,7 @@ export * from './service-options.js';
 export * from './config/base-service.config.js';
 export * from './config/env-transforms.js';
 export * from './config/load-config.js';
+export * from './config/required-in-production.js';
 export * from './config/tls-config.rules.js';
 export { REDACTED_PATHS, buildLoggerParams } from './logging/logger-params.js';
 export { BrokerHealthIndicator } from './health/broker.health-indicator.js';
