@@ -100,7 +100,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     return product;
   }
 
-  /** Forgets these products in every replica's view; a failure is counted and left to the TTL. */
+  /** Forgets these products in this replica's memory and in Redis (every replica does so on the same event); a Redis failure is counted and left to the TTL. */
   async evict(skus: readonly string[]): Promise<void> {
     if (!this.keyv || skus.length === 0) return;
     for (const sku of skus) this.local.delete(sku);
