@@ -54,19 +54,9 @@ const inOrderOf = <K, V>(keys: readonly K[], values: readonly V[], keyOf: (value
  */
 @Injectable()
 export class BatchLoaders {
-  readonly users = new PerRequestLoader<string, UserProfile>(async (context, userIds) => {
-    const caller = context.req.user;
-    if (!caller) return userIds.map(() => null);
-    const profiles = await this.rpc.send<UserProfile[]>(UsersRpc.getProfiles, { actor: actorOf(caller), userIds: [...userIds] }, this.callerOf(context));
-    return inOrderOf(userIds, profiles, (profile) => profile.id);
-  }, MAX_PROFILES_PER_BATCH);
+  readonly users = new PerRequestLoader(this.asCaller<UserProfile>(UsersRpc.getProfiles, 'userIds', (profile) => profile.id), MAX_PROFILES_PER_BATCH);
 
-  readonly orders = new PerRequestLoader<string, OrderView>(async (context, orderIds) => {
-    const caller = context.req.user;
-    if (!caller) return orderIds.map(() => null);
-    const orders = await this.rpc.send<OrderView[]>(OrdersRpc.getMany, { actor: actorOf(caller), orderIds: [...orderIds] }, this.callerOf(context));
-    return inOrderOf(orderIds, orders, (order) => order.id);
-  }, MAX_ORDERS_PER_BATCH);
+  readonly orders = new PerRequestLoader(this.asCaller<OrderView>(OrdersRpc.getMany, 'orderIds', (order) => order.id), MAX_ORDERS_PER_BATCH);
 
   // Public, like GET /v1/products: no caller needed.
   readonly products = new PerRequestLoader<string, ProductView>(async (context, skus) => {
@@ -75,6 +65,16 @@ export class BatchLoaders {
   }, MAX_PRODUCTS_PER_BATCH);
 
   constructor(private readonly rpc: ServiceClient) {}
+
+  /** A batch of what the caller may see: nothing without a caller, else one get-many RPC with the caller as actor. */
+  private asCaller<V>(pattern: string, idsField: string, idOf: (value: V) => string): Batch<string, V> {
+    return async (context, ids) => {
+      const caller = context.req.user;
+      if (!caller) return ids.map(() => null);
+      const values = await this.rpc.send<V[]>(pattern, { actor: actorOf(caller), [idsField]: [...ids] }, this.callerOf(context));
+      return inOrderOf(ids, values, idOf);
+    };
+  }
 
   private callerOf(context: GraphqlRequestContext) {
     return { accessToken: context.req.user?.accessToken, requestId: requestIdOf(context.req) };
